@@ -1,0 +1,71 @@
+// The one place environment variables are read. Validated with zod at start-up; a bad value stops the
+// process with a single line naming the variable and what was expected.
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(
+      z
+        .url({ protocol: new RegExp(`^(${protocols.join("|")})$`) })
+        .optional()
+        .describe(`a ${protocols.join(" or ")} URL`),
+    )
+    .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port.default(3000),
+  /** The browser-facing origin(s), comma-separated; WebSocket upgrades and cookie mutations must come from one. */
+  PUBLIC_ORIGIN: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Unset: an embedded PostgreSQL is started under DATA_DIR. */
+  DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  /** Unset: an in-process pub/sub bus (single node only). */
+  REDIS_URL: optionalUrl(["redis", "rediss"]),
+  REDIS_PREFIX: z.string().default("parley:"),
+  /** Unset: an in-process message log (single node only). Comma-separated host:port list. */
+  KAFKA_BROKERS: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v.split(",").map((b) => b.trim())))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, "host:port")).optional())
+    .optional(),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .default("parley"),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
+  /** Where the embedded database and other local state live. */
+  DATA_DIR: z.string().default(path.join(os.homedir(), ".cache", "parley", "data")),
+  EMBEDDED_PG_PORT: port.default(54329),
+  /** Run the persister inside this process (default when the log is in-process). */
+  PERSISTER: z.enum(["inline", "off"]).optional(),
+  ADMIN_EMAIL: z.email().default("admin@parley.local"),
+  ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  NODE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
+  /** Folder of the built web client and admin dashboard to serve; unset serves them from the repo. */
+  STATIC_DIR: z.string().optional(),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? "environment");
+  const got = env[name];
+  throw new ConfigError(
+    `Invalid environment variable ${name}${got === undefined ? "" : `=${JSON.stringify(got)}`}: ${issue?.message ?? "invalid"} (see .env.example)`,
+  );
+}

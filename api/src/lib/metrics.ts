@@ -1,0 +1,24 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const persistedEvents = new Counter({
+  name: "parley_persister_events_total",
+  help: "Channel events handled by the persister, by outcome",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+
+export const persisterLag = new Gauge({
+  name: "parley_persister_lag_ms",
+  help: "Time from an event's acceptance to its commit in PostgreSQL, for the latest batch",
+  registers: [registry],
+});
+
+export const persistBatchSeconds = new Histogram({
+  name: "parley_persister_batch_seconds",
+  help: "Time to store one batch",
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers: [registry],
+});

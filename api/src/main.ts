@@ -1,0 +1,67 @@
+// The API process: HTTP + WebSocket on one port, plus the persister when the log is in-process.
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { bootstrapWorkspace } from "./bootstrap/bootstrap.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./lib/logger.js";
+import { Persister } from "./persister/persister.js";
+import { startServices } from "./start-services.js";
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, config.NODE_ID);
+  const services = await startServices(config, logger, { migrate: true });
+
+  const boot = await bootstrapWorkspace(services.db, {
+    adminEmail: config.ADMIN_EMAIL,
+    adminPassword: config.ADMIN_PASSWORD,
+  });
+  const inlinePersister =
+    config.PERSISTER === "inline" || (services.log.kind === "memory" && config.PERSISTER !== "off");
+  const persister = inlinePersister ? new Persister(services) : undefined;
+  await persister?.start();
+
+  const app = createApp(services);
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+
+  const base = `http://localhost:${config.PORT}`;
+  const lines = [
+    "Parley is running:",
+    `  web client       ${base}/`,
+    `  admin dashboard  ${base}/admin/`,
+    `  readiness        ${base}/readyz`,
+    `  database ${services.dbKind}, bus ${services.bus.kind}, log ${services.log.kind}${persister ? ", persister inline" : ""}`,
+  ];
+  if (boot.created) {
+    lines.push(
+      `  first admin      ${boot.adminEmail}${boot.generatedPassword ? ` / password ${boot.generatedPassword} (shown once)` : ""}`,
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+    await persister?.stop();
+    await services.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

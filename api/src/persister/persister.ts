@@ -1,0 +1,121 @@
+// The persister: reads pending channel events from the log, stores them in order (store-events.ts),
+// then announces the committed events on the bus. Offsets are committed only after both, so a crash
+// anywhere replays the batch, and replays are harmless. One bad event never stops a batch: it is retried
+// alone, then dead-lettered with its reason.
+import type { Logger } from "pino";
+import { persistBatchSeconds, persistedEvents, persisterLag } from "../lib/metrics.js";
+import type { Db } from "../lib/prisma.js";
+import type { Bus } from "../realtime/bus.js";
+import {
+  type ChannelEvent,
+  channelEventSchema,
+  channelTopic,
+  type PendingChannelEvent,
+} from "../realtime/channel-events.js";
+import type { EventLog, LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
+import { storeEvents } from "./store-events.js";
+
+export const PERSISTER_GROUP = "parley-persister";
+const ATTEMPTS_PER_EVENT = 3;
+
+export interface PersisterDeps {
+  db: Db;
+  log: EventLog;
+  bus: Bus;
+  logger: Logger;
+}
+
+export class Persister {
+  private consumer?: LogConsumer;
+
+  constructor(private readonly deps: PersisterDeps) {}
+
+  async start(group = PERSISTER_GROUP): Promise<void> {
+    this.consumer = await this.deps.log.consume(group, (batch) => this.handle(batch));
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async handle(batch: LogBatch): Promise<void> {
+    const stopTimer = persistBatchSeconds.startTimer();
+    const events: PendingChannelEvent[] = [];
+    const records = new Map<string, LogRecord>();
+    for (const record of batch.records) {
+      const parsed = parseRecord(record);
+      if (typeof parsed === "string") {
+        await this.deadLetter(record, parsed);
+        continue;
+      }
+      events.push(parsed);
+      records.set(parsed.eventId, record);
+    }
+    const committed = await this.store(events, records);
+    await this.announce(committed);
+    stopTimer();
+    const oldest = committed.reduce((min, e) => Math.min(min, Date.parse(e.at)), Number.POSITIVE_INFINITY);
+    if (Number.isFinite(oldest)) persisterLag.set(Date.now() - oldest);
+  }
+
+  private async store(events: PendingChannelEvent[], records: Map<string, LogRecord>): Promise<ChannelEvent[]> {
+    if (events.length === 0) return [];
+    try {
+      return await this.storeAndReport(events, records);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, size: events.length }, "batch failed; storing its events one by one");
+    }
+    const committed: ChannelEvent[] = [];
+    for (const event of events) committed.push(...(await this.storeAlone(event, records)));
+    return committed;
+  }
+
+  private async storeAlone(event: PendingChannelEvent, records: Map<string, LogRecord>): Promise<ChannelEvent[]> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= ATTEMPTS_PER_EVENT; attempt++) {
+      try {
+        return await this.storeAndReport([event], records);
+      } catch (error) {
+        lastError = error;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+    // Only blame the event if the database itself answers; otherwise redeliver the whole batch later.
+    await this.deps.db.$queryRaw`SELECT 1`;
+    await this.deadLetter(records.get(event.eventId) as LogRecord, `store failed: ${String(lastError)}`);
+    return [];
+  }
+
+  private async storeAndReport(events: PendingChannelEvent[], records: Map<string, LogRecord>) {
+    const { committed, orphaned } = await storeEvents(this.deps.db, events);
+    for (const e of orphaned)
+      await this.deadLetter(records.get(e.eventId) as LogRecord, `channel ${e.channelId} does not exist`);
+    persistedEvents.inc({ outcome: "stored" }, committed.length);
+    persistedEvents.inc({ outcome: "dropped" }, events.length - committed.length - orphaned.length);
+    return committed;
+  }
+
+  private async announce(committed: ChannelEvent[]) {
+    // One connection pipelines these in order, so each channel's events are announced in sequence order.
+    await Promise.all(committed.map((e) => this.deps.bus.publish(channelTopic(e.channelId), JSON.stringify(e))));
+  }
+
+  private async deadLetter(record: LogRecord, reason: string) {
+    persistedEvents.inc({ outcome: "dead-lettered" });
+    await this.deps.log.deadLetter(record, reason);
+  }
+}
+
+function parseRecord(record: LogRecord): PendingChannelEvent | string {
+  let json: unknown;
+  try {
+    json = JSON.parse(record.value);
+  } catch {
+    return "not JSON";
+  }
+  const parsed = channelEventSchema.safeParse(json);
+  if (!parsed.success)
+    return `invalid event: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
+  if (parsed.data.channelId !== record.key) return "event channel differs from its partition key";
+  return parsed.data;
+}

@@ -1,0 +1,98 @@
+// The Kafka-backed log: idempotent producer with acks=all; one consumer group per reader, committing a
+// batch's offsets only after its handler resolved, so nothing is skipped through crashes and rebalances.
+import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
+import type { Logger } from "pino";
+import type { BatchHandler, EventLog, LogConsumer, LogRecord } from "./event-log.js";
+
+export interface KafkaLogOptions {
+  topicPrefix: string;
+  partitions: number;
+}
+
+export class KafkaEventLog implements EventLog {
+  readonly kind = "kafka";
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers = new Set<Consumer>();
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly options: KafkaLogOptions,
+    private readonly log: Logger,
+  ) {
+    this.topic = `${options.topicPrefix}.events`;
+    this.deadLetterTopic = `${options.topicPrefix}.events.dead-letter`;
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = kafka.admin();
+  }
+
+  static async connect(kafka: Kafka, options: KafkaLogOptions, log: Logger): Promise<KafkaEventLog> {
+    const eventLog = new KafkaEventLog(kafka, options, log);
+    await eventLog.admin.connect();
+    await eventLog.ensureTopics();
+    await eventLog.producer.connect();
+    return eventLog;
+  }
+
+  private async ensureTopics() {
+    const existing = new Set(await this.admin.listTopics());
+    const wanted = [
+      { topic: this.topic, numPartitions: this.options.partitions },
+      { topic: this.deadLetterTopic, numPartitions: 1 },
+    ].filter((t) => !existing.has(t.topic));
+    if (wanted.length > 0) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
+  }
+
+  async append(records: LogRecord[]): Promise<void> {
+    await this.producer.send({ topic: this.topic, acks: -1, messages: records });
+  }
+
+  async consume(group: string, handle: BatchHandler): Promise<LogConsumer> {
+    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitions,
+      eachBatch: async ({ batch, heartbeat }) => {
+        if (batch.messages.length === 0) return;
+        const records = batch.messages.map((m) => ({ key: m.key?.toString() ?? "", value: m.value?.toString() ?? "" }));
+        await handle({ partition: batch.partition, records });
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        await heartbeat();
+      },
+    });
+    this.consumers.add(consumer);
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async deadLetter(record: LogRecord, reason: string) {
+    this.log.error({ key: record.key, reason }, "event dead-lettered");
+    await this.producer.send({
+      topic: this.deadLetterTopic,
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers: { reason } }],
+    });
+  }
+
+  async ping() {
+    const started = performance.now();
+    await this.admin.fetchTopicMetadata({ topics: [this.topic] });
+    return performance.now() - started;
+  }
+
+  async close() {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await this.producer.disconnect();
+    await this.admin.disconnect();
+  }
+}

@@ -1,0 +1,16 @@
+// What the running process holds: created once in main.ts (or a test), handed to routes and workers.
+import type { Config } from "./config.js";
+import type { Logger } from "./lib/logger.js";
+import type { Db } from "./lib/prisma.js";
+import type { Bus } from "./realtime/bus.js";
+import type { EventLog } from "./realtime/event-log.js";
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** "embedded" when this process started its own PostgreSQL. */
+  dbKind: "embedded" | "external";
+  bus: Bus;
+  log: EventLog;
+}
