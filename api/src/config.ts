@@ -4,6 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
+// As root, PostgreSQL runs as the `postgres` user, which cannot enter root's home (mode 700).
+function defaultDataDir() {
+  return process.getuid?.() === 0 ? "/var/lib/parley/data" : path.join(os.homedir(), ".cache", "parley", "data");
+}
+
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = (protocols: string[]) =>
   z
@@ -43,7 +48,7 @@ const envSchema = z.object({
     .default("parley"),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
   /** Where the embedded database and other local state live. */
-  DATA_DIR: z.string().default(path.join(os.homedir(), ".cache", "parley", "data")),
+  DATA_DIR: z.string().default(defaultDataDir()),
   EMBEDDED_PG_PORT: port.default(54329),
   /** Run the persister inside this process (default when the log is in-process). */
   PERSISTER: z.enum(["inline", "off"]).optional(),
@@ -60,7 +65,9 @@ export type Config = z.infer<typeof envSchema>;
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // A variable set to "" counts as unset, as in most shells' `VAR= cmd` idiom.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = envSchema.safeParse(given);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? "environment");

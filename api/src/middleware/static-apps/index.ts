@@ -20,10 +20,10 @@ export function staticApp(prefix: string, distDir: string): MiddlewareHandler {
         503,
       );
     }
-    return files(c, async () => {
-      // Unknown asset paths are 404s; anything else is a client-side route.
-      if (path.extname(c.req.path) !== "") await next();
-      else await fallback(c, next);
-    });
+    const served = await files(c, async () => {});
+    if (served) return served;
+    // Unknown asset paths are 404s; anything else is a client-side route.
+    if (path.extname(c.req.path) !== "") return next();
+    return fallback(c, next);
   };
 }
