@@ -15,12 +15,16 @@ const CATALOG_TEXT_OIDS = new Set([18, 19, 24, 194, 2205, 2206, 3734, 4089, 4096
 const TEXT_OID = 25;
 
 function reportCatalogTypesAsText<T extends object>(queryable: T): T {
-  const q = queryable as unknown as { performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }> };
+  type Result = { fields?: { dataTypeID: number }[] };
+  const q = queryable as unknown as { performIO(query: unknown): Promise<Result | Result[]> };
   const performIO = q.performIO.bind(q);
   q.performIO = async (query) => {
     const result = await performIO(query);
-    for (const field of result.fields) {
-      if (CATALOG_TEXT_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+    // A multi-statement script yields one result per statement; a command yields no fields.
+    for (const one of Array.isArray(result) ? result : [result]) {
+      for (const field of one.fields ?? []) {
+        if (CATALOG_TEXT_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+      }
     }
     return result;
   };
