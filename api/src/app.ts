@@ -1,24 +1,49 @@
-// The Hono app: shared middleware, then each capability's routes. Exports AppType for the clients.
+// The Hono app: shared middleware, then each capability's routes under /api. Exports AppType for clients.
 import path from "node:path";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { AppError } from "./errors.js";
 import { healthRoutes } from "./health/routes.js";
+import { allowedOrigins } from "./lib/origins.js";
 import { errorHandler, notFoundHandler } from "./middleware/error-handler/index.js";
 import { requestLog } from "./middleware/request-log/index.js";
+import { type AuthEnv, sessionMiddleware } from "./middleware/session/index.js";
 import { staticApp } from "./middleware/static-apps/index.js";
 import type { Services } from "./services.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..");
+const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApp(services: Services) {
-  const staticDir = services.config.STATIC_DIR ?? repoRoot;
-  const api = new Hono().route("/", healthRoutes(services));
+  const { config, db, logger } = services;
+  const staticDir = config.STATIC_DIR ?? repoRoot;
+  const origins = allowedOrigins(config);
 
-  const app = new Hono().use(requestId()).use(secureHeaders()).use(requestLog(services.logger)).route("/", api);
+  const api = new Hono<AuthEnv>()
+    .use(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new AppError(413, "too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+        },
+      }),
+    )
+    // Cookie-authenticated mutations must come from our own pages (CSRF defence by Origin).
+    .use(csrf({ origin: origins }))
+    .use(sessionMiddleware(db, config.SESSION_DAYS));
+
+  const app = new Hono()
+    .use(requestId())
+    .use(secureHeaders())
+    .use(requestLog(logger))
+    .route("/", healthRoutes(services))
+    .route("/api", api);
   app.use("/admin/*", staticApp("/admin/", path.join(staticDir, "admin", "dist")));
   app.use("/*", staticApp("/", path.join(staticDir, "web", "dist")));
-  app.onError(errorHandler(services.logger));
+  app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
   return app;
 }

@@ -1,5 +1,6 @@
 // What the running process holds: created once in main.ts (or a test), handed to routes and workers.
 import type { Config } from "./config.js";
+import type { Kv } from "./lib/kv.js";
 import type { Logger } from "./lib/logger.js";
 import type { Db } from "./lib/prisma.js";
 import type { Bus } from "./realtime/bus.js";
@@ -13,4 +14,6 @@ export interface Services {
   dbKind: "embedded" | "external";
   bus: Bus;
   log: EventLog;
+  /** Shared expiring state (rate limits, reservations, presence). */
+  kv: Kv;
 }

@@ -3,9 +3,11 @@
 import type { Config } from "./config.js";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres.js";
 import { createKafka } from "./lib/kafka.js";
+import { type Kv, MemoryKv, RedisKv } from "./lib/kv.js";
 import type { Logger } from "./lib/logger.js";
 import { migrateDeploy } from "./lib/migrate.js";
 import { createDb } from "./lib/prisma.js";
+import { createRedis } from "./lib/redis.js";
 import { type Bus, MemoryBus, RedisBus } from "./realtime/bus.js";
 import type { EventLog } from "./realtime/event-log.js";
 import { KafkaEventLog } from "./realtime/kafka-log.js";
@@ -31,6 +33,12 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
 
     const bus: Bus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.REDIS_PREFIX) : new MemoryBus();
     closers.push(() => bus.close());
+    let kv: Kv = new MemoryKv();
+    if (config.REDIS_URL) {
+      const redis = createRedis(config.REDIS_URL, "parley-kv");
+      closers.push(async () => void (await redis.quit()));
+      kv = new RedisKv(redis, config.REDIS_PREFIX);
+    }
 
     const log: EventLog = config.KAFKA_BROKERS
       ? await KafkaEventLog.connect(
@@ -45,7 +53,7 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
       logger.warn("only one of REDIS_URL and KAFKA_BROKERS is set: this node cannot share its work with others");
     }
     const dbKind = config.DATABASE_URL ? "external" : "embedded";
-    return { config, logger, db, dbKind, bus, log, close: () => closeAll(closers) };
+    return { config, logger, db, dbKind, bus, log, kv, close: () => closeAll(closers) };
   } catch (error) {
     await closeAll(closers);
     throw error;
