@@ -5,6 +5,8 @@ import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import type { UpgradeWebSocket } from "hono/ws";
+import type { WebSocket } from "ws";
 import { AppError } from "./errors.js";
 import { healthRoutes } from "./health/routes.js";
 import { allowedOrigins } from "./lib/origins.js";
@@ -12,12 +14,20 @@ import { errorHandler, notFoundHandler } from "./middleware/error-handler/index.
 import { requestLog } from "./middleware/request-log/index.js";
 import { type AuthEnv, sessionMiddleware } from "./middleware/session/index.js";
 import { staticApp } from "./middleware/static-apps/index.js";
+import { socketRoutes } from "./realtime/gateway.js";
+import type { Hub } from "./realtime/hub.js";
 import type { Services } from "./services.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 const MAX_BODY_BYTES = 64 * 1024;
 
-export function createApp(services: Services) {
+export interface SocketWiring {
+  hub: Hub;
+  upgradeWebSocket: UpgradeWebSocket<WebSocket>;
+}
+
+/** The app; with `sockets` it also serves /ws (main.ts), without it HTTP only (route tests). */
+export function createApp(services: Services, sockets?: SocketWiring) {
   const { config, db, logger } = services;
   const staticDir = config.STATIC_DIR ?? repoRoot;
   const origins = allowedOrigins(config);
@@ -41,6 +51,7 @@ export function createApp(services: Services) {
     .use(requestLog(logger))
     .route("/", healthRoutes(services))
     .route("/api", api);
+  if (sockets) app.route("/", socketRoutes(services, sockets.hub, sockets.upgradeWebSocket));
   app.use("/admin/*", staticApp("/admin/", path.join(staticDir, "admin", "dist")));
   app.use("/*", staticApp("/", path.join(staticDir, "web", "dist")));
   app.onError(errorHandler(logger));

@@ -1,10 +1,11 @@
 // The API process: HTTP + WebSocket on one port, plus the persister when the log is in-process.
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
 import { bootstrapWorkspace } from "./bootstrap/bootstrap.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./lib/logger.js";
 import { Persister } from "./persister/persister.js";
+import { createRealtimeApp } from "./realtime/node.js";
 import { startServices } from "./start-services.js";
 
 async function main() {
@@ -21,8 +22,9 @@ async function main() {
   const persister = inlinePersister ? new Persister(services) : undefined;
   await persister?.start();
 
-  const app = createApp(services);
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  const realtime = createRealtimeApp(services);
+  const server = serve({ fetch: realtime.app.fetch, hostname: config.HOST, port: config.PORT });
+  realtime.attach(server as Server);
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
 
   const base = `http://localhost:${config.PORT}`;
@@ -31,6 +33,7 @@ async function main() {
     `  web client       ${base}/`,
     `  admin dashboard  ${base}/admin/`,
     `  readiness        ${base}/readyz`,
+    `  socket           ws://localhost:${config.PORT}/ws`,
     `  database ${services.dbKind}, bus ${services.bus.kind}, log ${services.log.kind}${persister ? ", persister inline" : ""}`,
   ];
   if (boot.created) {
@@ -45,6 +48,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    realtime.closeSockets();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
     await persister?.stop();

@@ -30,6 +30,7 @@ async function storeInTx(tx: Tx, events: PendingChannelEvent[]): Promise<StoreRe
   const { placed, orphaned } = await assignSequences(tx, fresh);
   await insertEvents(tx, placed);
   await insertMessages(tx, placed);
+  await applyChanges(tx, placed);
   const committed = [...replayed.values(), ...placed].sort((a, b) => (a.channelId === b.channelId ? a.seq - b.seq : 0));
   return { committed, orphaned };
 }
@@ -99,4 +100,59 @@ async function insertMessages(tx: Tx, events: ChannelEvent[]) {
       ${created.map((e) => e.seq)}::int[], ${created.map((e) => e.actorId)}::uuid[],
       ${created.map((e) => e.data.clientId)}::text[], ${created.map((e) => e.data.body)}::text[],
       ${created.map((e) => e.data.parentId)}::uuid[], ${created.map((e) => e.at)}::timestamp[])`;
+}
+
+type Of<T extends ChannelEvent["type"]> = Extract<ChannelEvent, { type: T }>;
+
+// Replies, mentions, edits, deletions and reactions, in sequence order (an edit may follow its message in
+// the same batch). Membership and channel changes were made by their actions already; their events only
+// record them in the channel's order.
+async function applyChanges(tx: Tx, events: ChannelEvent[]) {
+  for (const e of events) {
+    switch (e.type) {
+      case "messageCreated":
+        await applyCreated(tx, e);
+        break;
+      case "messageEdited":
+        await tx.$executeRaw`UPDATE "Message" SET body = ${e.data.body}, "editedAt" = ${e.at}::timestamp
+          WHERE id = ${e.data.messageId}::uuid AND "channelId" = ${e.channelId}::uuid AND "deletedAt" IS NULL`;
+        break;
+      case "messageDeleted":
+        await tx.$executeRaw`UPDATE "Message" SET body = '', "deletedAt" = ${e.at}::timestamp
+          WHERE id = ${e.data.messageId}::uuid AND "channelId" = ${e.channelId}::uuid`;
+        break;
+      case "reactionAdded":
+        await tx.$executeRaw`INSERT INTO "Reaction" ("messageId", "userId", emoji, "createdAt")
+          SELECT ${e.data.messageId}::uuid, ${e.actorId}::uuid, ${e.data.emoji}, ${e.at}::timestamp
+          WHERE EXISTS (SELECT 1 FROM "Message" WHERE id = ${e.data.messageId}::uuid) ON CONFLICT DO NOTHING`;
+        break;
+      case "reactionRemoved":
+        await tx.$executeRaw`DELETE FROM "Reaction"
+          WHERE "messageId" = ${e.data.messageId}::uuid AND "userId" = ${e.actorId}::uuid AND emoji = ${e.data.emoji}`;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+async function applyCreated(tx: Tx, e: Of<"messageCreated">) {
+  if (e.data.parentId) {
+    await tx.$executeRaw`UPDATE "Message" SET "replyCount" = "replyCount" + 1 WHERE id = ${e.data.parentId}::uuid`;
+  }
+  const mentions = e.data.mentions;
+  if (!mentions) return;
+  const explicit = [...new Set([...mentions.userIds, ...mentions.hereUserIds])].filter((id) => id !== e.actorId);
+  if (mentions.channel) {
+    await tx.$executeRaw`INSERT INTO "Mention" ("messageId", "userId", "channelId", seq, kind)
+      SELECT ${e.data.messageId}::uuid, "userId", "channelId", ${e.seq}, 'channel' FROM "ChannelMember"
+      WHERE "channelId" = ${e.channelId}::uuid AND "userId" <> ${e.actorId}::uuid ON CONFLICT DO NOTHING`;
+  }
+  if (explicit.length > 0) {
+    await tx.$executeRaw`INSERT INTO "Mention" ("messageId", "userId", "channelId", seq, kind)
+      SELECT ${e.data.messageId}::uuid, m."userId", m."channelId", ${e.seq},
+        CASE WHEN m."userId" = ANY(${mentions.userIds}::uuid[]) THEN 'user' ELSE 'here' END
+      FROM "ChannelMember" m WHERE m."channelId" = ${e.channelId}::uuid AND m."userId" = ANY(${explicit}::uuid[])
+      ON CONFLICT DO NOTHING`;
+  }
 }

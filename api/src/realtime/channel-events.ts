@@ -11,18 +11,39 @@ const envelope = {
   at: z.iso.datetime(),
 };
 
-export const messageCreatedSchema = z.object({
-  ...envelope,
-  type: z.literal("messageCreated"),
-  data: z.object({
+export const mentionsSchema = z.object({
+  /** Explicitly mentioned members (`<@user-id>` in the body). */
+  userIds: z.array(z.uuid()).max(100),
+  /** @channel: every member. */
+  channel: z.boolean(),
+  /** @here: the members online when it was sent. */
+  hereUserIds: z.array(z.uuid()).max(10_000),
+});
+
+const event = <T extends string, S extends z.ZodRawShape>(type: T, data: S) =>
+  z.object({ ...envelope, type: z.literal(type), data: z.object(data) });
+
+export const channelEventSchema = z.discriminatedUnion("type", [
+  event("messageCreated", {
     messageId: z.uuid(),
     clientId: z.string().min(1).max(64),
     body: z.string().min(1).max(MAX_MESSAGE_LENGTH),
     parentId: z.uuid().nullable(),
+    mentions: mentionsSchema.optional(),
   }),
-});
-
-export const channelEventSchema = z.discriminatedUnion("type", [messageCreatedSchema]);
+  event("messageEdited", { messageId: z.uuid(), body: z.string().min(1).max(MAX_MESSAGE_LENGTH) }),
+  event("messageDeleted", { messageId: z.uuid() }),
+  event("reactionAdded", { messageId: z.uuid(), emoji: z.string().min(1).max(64) }),
+  event("reactionRemoved", { messageId: z.uuid(), emoji: z.string().min(1).max(64) }),
+  event("memberJoined", { userId: z.uuid() }),
+  event("memberLeft", { userId: z.uuid() }),
+  event("channelUpdated", {
+    name: z.string().nullable().optional(),
+    topic: z.string().optional(),
+    purpose: z.string().optional(),
+    archived: z.boolean().optional(),
+  }),
+]);
 
 /** An event as produced to the log, before it has a place in its channel. */
 export type PendingChannelEvent = z.infer<typeof channelEventSchema>;

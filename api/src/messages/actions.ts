@@ -1,0 +1,164 @@
+// Sending, editing, deleting and reacting. Each action authorizes, then emits its channel event to the log;
+// the persister stores it and only then is it delivered. The reply means "accepted": durably in the log.
+import { randomUUID } from "node:crypto";
+import type { SessionUser } from "../accounts/sessions.js";
+import { AppError, badRequest, forbidden } from "../errors.js";
+import { enforceLimit } from "../lib/rate-limit.js";
+import type { PendingChannelEvent } from "../realtime/channel-events.js";
+import { emitChannelEvents } from "../realtime/emit.js";
+import type { Services } from "../services.js";
+import { checkCanPost, checkMessage, isWorkspaceAdmin } from "./checks.js";
+import { isValidEmoji } from "./emoji.js";
+import { parseMentions } from "./mentions.js";
+
+const RESERVATION_MS = 24 * 60 * 60 * 1000;
+
+export interface SendInput {
+  channelId: string;
+  clientId: string;
+  body: string;
+  parentId?: string | null | undefined;
+}
+
+export type HereResolver = (channelId: string) => Promise<string[]>;
+
+async function limitSends(services: Services, actor: SessionUser) {
+  await enforceLimit(services.kv, { name: "send", max: services.config.SEND_RATE_PER_10S, windowMs: 10_000 }, actor.id);
+}
+
+async function emit(services: Services, events: PendingChannelEvent[]) {
+  try {
+    await emitChannelEvents(services.log, events);
+  } catch (error) {
+    services.logger.error({ err: error }, "could not append to the message log");
+    throw new AppError(503, "log_unavailable", "The message log is unavailable; retry with the same clientId.");
+  }
+}
+
+export async function sendMessage(services: Services, actor: SessionUser, input: SendInput, here?: HereResolver) {
+  const { db, kv } = services;
+  await checkCanPost(db, actor.id, input.channelId);
+  await limitSends(services, actor);
+  const stored = await db.message.findUnique({
+    where: { authorId_clientId: { authorId: actor.id, clientId: input.clientId } },
+  });
+  if (stored)
+    return {
+      messageId: stored.id,
+      clientId: input.clientId,
+      channelId: stored.channelId,
+      status: "duplicate" as const,
+    };
+  if (input.parentId) {
+    const parent = await checkMessage(db, input.parentId);
+    if (parent.channelId !== input.channelId)
+      throw badRequest("bad_parent", "Replies must be in their parent's channel.");
+    if (parent.parentId) throw badRequest("bad_parent", "Reply to the thread's first message, not to a reply.");
+  }
+  const mentions = await resolveMentions(services, input.channelId, input.body, here);
+  const event: PendingChannelEvent = {
+    type: "messageCreated",
+    eventId: randomUUID(),
+    at: new Date().toISOString(),
+    channelId: input.channelId,
+    actorId: actor.id,
+    data: {
+      messageId: randomUUID(),
+      clientId: input.clientId,
+      body: input.body,
+      parentId: input.parentId ?? null,
+      mentions,
+    },
+  };
+  // The reservation makes a retry on any node re-produce the SAME event (same ids), which the persister
+  // stores once, rather than a second message. A crash between reserving and producing is thus healed by
+  // the client's retry.
+  const reserved = await kv.setIfAbsent(`send:${actor.id}:${input.clientId}`, JSON.stringify(event), RESERVATION_MS);
+  const toEmit = reserved ? (JSON.parse(reserved) as PendingChannelEvent) : event;
+  if (toEmit.type !== "messageCreated" || toEmit.channelId !== input.channelId) {
+    throw new AppError(409, "client_id_reused", "This clientId was already used for another message.");
+  }
+  await emit(services, [toEmit]);
+  return {
+    messageId: toEmit.data.messageId,
+    clientId: input.clientId,
+    channelId: input.channelId,
+    status: "accepted" as const,
+  };
+}
+
+async function resolveMentions(services: Services, channelId: string, body: string, here?: HereResolver) {
+  const parsed = parseMentions(body);
+  const members = parsed.userIds.length
+    ? await services.db.channelMember.findMany({
+        where: { channelId, userId: { in: parsed.userIds } },
+        select: { userId: true },
+      })
+    : [];
+  return {
+    userIds: members.map((m) => m.userId),
+    channel: parsed.channel,
+    hereUserIds: parsed.here && here ? await here(channelId) : [],
+  };
+}
+
+export async function editMessage(services: Services, actor: SessionUser, messageId: string, body: string) {
+  const message = await checkMessage(services.db, messageId);
+  if (message.authorId !== actor.id) throw forbidden("Only the author can edit a message.", "not_author");
+  await checkCanPost(services.db, actor.id, message.channelId);
+  await limitSends(services, actor);
+  await emit(services, [
+    {
+      type: "messageEdited",
+      eventId: randomUUID(),
+      at: new Date().toISOString(),
+      channelId: message.channelId,
+      actorId: actor.id,
+      data: { messageId, body },
+    },
+  ]);
+  return { messageId, status: "accepted" as const };
+}
+
+export async function deleteMessage(services: Services, actor: SessionUser, messageId: string) {
+  const message = await checkMessage(services.db, messageId);
+  if (message.authorId !== actor.id && !isWorkspaceAdmin(actor)) {
+    const member = await services.db.channelMember.findUnique({
+      where: { channelId_userId: { channelId: message.channelId, userId: actor.id } },
+    });
+    if (member?.role !== "admin") throw forbidden("Only the author or an admin can delete a message.", "not_author");
+  }
+  await emit(services, [
+    {
+      type: "messageDeleted",
+      eventId: randomUUID(),
+      at: new Date().toISOString(),
+      channelId: message.channelId,
+      actorId: actor.id,
+      data: { messageId },
+    },
+  ]);
+  return { messageId, status: "accepted" as const };
+}
+
+export async function toggleReaction(services: Services, actor: SessionUser, messageId: string, emoji: string) {
+  if (!isValidEmoji(emoji)) throw badRequest("bad_emoji", "A reaction is one emoji or a :short_code:.");
+  const message = await checkMessage(services.db, messageId);
+  await checkCanPost(services.db, actor.id, message.channelId);
+  await limitSends(services, actor);
+  const existing = await services.db.reaction.findUnique({
+    where: { messageId_userId_emoji: { messageId, userId: actor.id, emoji } },
+  });
+  const type = existing ? "reactionRemoved" : "reactionAdded";
+  await emit(services, [
+    {
+      type,
+      eventId: randomUUID(),
+      at: new Date().toISOString(),
+      channelId: message.channelId,
+      actorId: actor.id,
+      data: { messageId, emoji },
+    },
+  ]);
+  return { messageId, emoji, added: !existing, status: "accepted" as const };
+}

@@ -1,0 +1,211 @@
+// One socket: validates each frame, answers every request exactly once, keeps one cursor per channel,
+// heartbeats, and closes itself when the client falls behind or its session is revoked.
+import { randomUUID } from "node:crypto";
+import type { WSContext } from "hono/ws";
+import type { WebSocket } from "ws";
+import type { Authenticated } from "../accounts/sessions.js";
+import { AppError } from "../errors.js";
+import type { Services } from "../services.js";
+import { ChannelCursor } from "./channel-cursor.js";
+import type { ChannelEvent } from "./channel-events.js";
+import type { UserControl } from "./control.js";
+import type { Ephemeral } from "./ephemeral.js";
+import { frameError, parseFrame } from "./frames.js";
+import type { SocketContext } from "./handlers.js";
+import type { Hub } from "./hub.js";
+import { CloseCode, HEARTBEAT_MS, MAX_FRAME_BYTES, type ServerFrame } from "./protocol.js";
+
+/** Bytes queued for a socket beyond which it is closed as a slow consumer (it resumes on reconnect). */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_INVALID_FRAMES = 20;
+
+export class Connection {
+  readonly id = randomUUID();
+  private readonly cursors = new Map<string, ChannelCursor>();
+  private resumed = false;
+  private closed = false;
+  private invalidFrames = 0;
+  private alive = true;
+  private heartbeat?: NodeJS.Timeout;
+  private queue: Promise<void> = Promise.resolve();
+  readonly context: SocketContext;
+
+  constructor(
+    private readonly ws: WSContext<WebSocket>,
+    private readonly hub: Hub,
+    private readonly services: Services,
+    readonly auth: Authenticated,
+  ) {
+    this.context = {
+      services,
+      user: auth.user,
+      sessionId: auth.session.id,
+      connectionId: this.id,
+      send: (frame) => this.send(frame),
+      resume: (positions, memberOf) => this.resume(positions, memberOf),
+      resumeChannel: (channelId, fromSeq) => this.resumeChannel(channelId, fromSeq),
+      channels: () => new Set(this.cursors.keys()),
+    };
+  }
+
+  get userId() {
+    return this.auth.user.id;
+  }
+
+  async open() {
+    this.send({
+      type: "hello",
+      connectionId: this.id,
+      userId: this.userId,
+      heartbeatMs: HEARTBEAT_MS,
+      maxFrameBytes: MAX_FRAME_BYTES,
+    });
+    await this.hub.attach(this);
+    const raw = this.ws.raw;
+    raw?.on("pong", () => {
+      this.alive = true;
+    });
+    this.heartbeat = setInterval(() => {
+      if (!this.alive) return raw?.terminate();
+      this.alive = false;
+      raw?.ping();
+      void this.hub.heartbeat(this);
+    }, HEARTBEAT_MS);
+  }
+
+  /** Frames are handled one at a time, so a client's requests take effect in the order it sent them. */
+  onMessage(data: string) {
+    this.queue = this.queue.then(() => this.handle(data));
+  }
+
+  private async handle(data: string) {
+    const parsed = parseFrame(data);
+    if ("error" in parsed) {
+      this.noteInvalid();
+      if (parsed.id) this.send({ type: "reply", id: parsed.id, ok: false, error: parsed.error });
+      else this.send({ type: "error", error: parsed.error });
+      return;
+    }
+    const { request } = parsed;
+    const handler = this.hub.handlers[request.type] as
+      | ((ctx: SocketContext, r: typeof request) => Promise<unknown>)
+      | undefined;
+    try {
+      if (!handler) throw new AppError(400, "unknown_type", `No handler for ${request.type}.`);
+      const result = await handler(this.context, request);
+      this.send({ type: "reply", id: request.id, ok: true, request: request.type, result } as ServerFrame);
+    } catch (error) {
+      if (!(error instanceof AppError))
+        this.services.logger.error({ err: error, type: request.type }, "socket request failed");
+      this.send({ type: "reply", id: request.id, ok: false, error: frameError(error) });
+    }
+  }
+
+  private noteInvalid() {
+    this.invalidFrames++;
+    if (this.invalidFrames > MAX_INVALID_FRAMES) this.close(CloseCode.abuse, "too many invalid frames");
+  }
+
+  /** The first resume starts channel events on this socket; channels without a position start now. */
+  async resume(positions: Record<string, number>, memberOf: Map<string, number>) {
+    if (this.resumed)
+      throw new AppError(409, "already_resumed", "This socket has already resumed; reconnect to resume again.");
+    this.resumed = true;
+    const out = [];
+    for (const [channelId, lastSeq] of memberOf) {
+      const from = Math.min(positions[channelId] ?? lastSeq, lastSeq);
+      out.push({ channelId, fromSeq: from, ...(await this.resumeChannel(channelId, from)) });
+    }
+    return out;
+  }
+
+  async resumeChannel(channelId: string, fromSeq: number) {
+    let cursor = this.cursors.get(channelId);
+    if (!cursor) {
+      cursor = new ChannelCursor(channelId, fromSeq, this.services.db, {
+        sendFrame: (frame) => this.sendRaw(frame),
+        resync: (id, lastSeq) => this.send({ type: "resyncRequired", channelId: id, lastSeq }),
+      });
+      this.cursors.set(channelId, cursor);
+      await this.hub.watchChannel(this, channelId);
+    }
+    const resync = await cursor.catchUp();
+    return { toSeq: cursor.lastSeq, resync };
+  }
+
+  onChannelEvent(event: ChannelEvent, frame: string) {
+    this.cursors.get(event.channelId)?.onLive(event, frame);
+  }
+
+  async forgetChannel(channelId: string) {
+    if (!this.cursors.delete(channelId)) return;
+    await this.hub.unwatchChannel(this, channelId);
+  }
+
+  private readonly presenceSeen = new Map<string, string>();
+
+  /** Typing and presence. Presence reaches a socket once per shared channel, so repeats are dropped. */
+  onEphemeral(message: Ephemeral, frame: string) {
+    if (!this.resumed) return;
+    if (message.type === "typing") {
+      if (message.userId !== this.userId) this.sendRaw(frame);
+      return;
+    }
+    const key = `${message.status}/${message.lastSeenAt}`;
+    if (this.presenceSeen.get(message.userId) === key) return;
+    this.presenceSeen.set(message.userId, key);
+    this.sendRaw(frame);
+  }
+
+  onControl(message: UserControl) {
+    if (message.type === "membershipChanged") {
+      void this.applyMembership(message.joined, message.left);
+      return;
+    }
+    if (message.type === "sessionsRevoked") {
+      if (message.sessionIds && !message.sessionIds.includes(this.auth.session.id)) return;
+      this.close(message.reason === "banned" ? CloseCode.banned : CloseCode.signedOut, message.reason);
+    }
+  }
+
+  private async applyMembership(joined: string[], left: string[]) {
+    for (const channelId of left) await this.forgetChannel(channelId);
+    if (this.resumed && joined.length > 0) {
+      const channels = await this.services.db.channel.findMany({
+        where: { id: { in: joined } },
+        select: { id: true, lastSeq: true },
+      });
+      // Events of a newly joined channel flow from its current position; its history comes over HTTP.
+      for (const { id, lastSeq } of channels) await this.resumeChannel(id, lastSeq);
+    }
+    this.send({ type: "channelsChanged", joined, left });
+  }
+
+  send(frame: ServerFrame) {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  sendRaw(frame: string) {
+    if (this.closed) return;
+    const buffered = this.ws.raw?.bufferedAmount ?? 0;
+    if (buffered > MAX_BUFFERED_BYTES) {
+      this.close(CloseCode.slowConsumer, "too far behind: reconnect and resume");
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  close(code: number, reason: string) {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+  }
+
+  /** Called once the socket is closed, whoever closed it. */
+  async onClosed() {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    await this.hub.detach(this, [...this.cursors.keys()]);
+    this.cursors.clear();
+  }
+}

@@ -1,0 +1,52 @@
+// Per-node fan-out: one bus subscription per topic however many local sockets want it, and each bus
+// payload turned into a socket frame once, then handed to every interested local socket.
+import type { Bus } from "./bus.js";
+
+export type Listener<T> = (message: T, frame: string) => void;
+
+export class Fanout<T> {
+  private readonly listeners = new Map<string, Set<Listener<T>>>();
+  private readonly unsubscribers = new Map<string, Promise<() => Promise<void>>>();
+
+  constructor(
+    private readonly bus: Bus,
+    /** Parses a bus payload into the message and the frame string sent to sockets (built once). */
+    private readonly decode: (payload: string) => { message: T; frame: string } | null,
+  ) {}
+
+  /** Resolves once the bus subscription is live, so nothing published afterwards is missed. */
+  async add(topic: string, listener: Listener<T>): Promise<void> {
+    let set = this.listeners.get(topic);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(topic, set);
+      this.unsubscribers.set(
+        topic,
+        this.bus.subscribe(topic, (payload) => this.deliver(topic, payload)),
+      );
+    }
+    set.add(listener);
+    await this.unsubscribers.get(topic);
+  }
+
+  async remove(topic: string, listener: Listener<T>): Promise<void> {
+    const set = this.listeners.get(topic);
+    if (!set?.delete(listener) || set.size > 0) return;
+    this.listeners.delete(topic);
+    const unsubscribe = this.unsubscribers.get(topic);
+    this.unsubscribers.delete(topic);
+    await (await unsubscribe)?.();
+  }
+
+  private deliver(topic: string, payload: string) {
+    const set = this.listeners.get(topic);
+    if (!set || set.size === 0) return;
+    const decoded = this.decode(payload);
+    if (!decoded) return;
+    for (const listener of set) listener(decoded.message, decoded.frame);
+  }
+
+  get topicCount() {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,31 @@
+// Wires the socket layer into one HTTP server: the hub with every capability's handlers, /ws on the app,
+// a frame-size ceiling on the raw sockets, and shutdown that tells clients to resume elsewhere.
+import type { Server } from "node:http";
+import { createNodeWebSocket } from "@hono/node-ws";
+import { Hono } from "hono";
+import { createApp } from "../app.js";
+import { messageHandlers } from "../messages/socket.js";
+import type { Services } from "../services.js";
+import { Hub } from "./hub.js";
+import { CloseCode, MAX_FRAME_BYTES } from "./protocol.js";
+import { realtimeHandlers } from "./socket.js";
+
+export function createRealtimeApp(services: Services) {
+  const root = new Hono();
+  const ws = createNodeWebSocket({ app: root });
+  // Frames a little over the protocol limit still get a typed error reply (frames.ts); far larger ones
+  // are cut off by ws itself (close 1009) before they are buffered.
+  (ws.wss.options as { maxPayload?: number }).maxPayload = MAX_FRAME_BYTES * 4;
+  const hub = new Hub(services.bus, { ...realtimeHandlers, ...messageHandlers }, services);
+  root.route("/", createApp(services, { hub, upgradeWebSocket: ws.upgradeWebSocket }));
+  return {
+    app: root,
+    hub,
+    attach(server: Server) {
+      ws.injectWebSocket(server);
+    },
+    closeSockets() {
+      hub.closeAll(CloseCode.restarting, "server restarting: reconnect and resume");
+    },
+  };
+}
