@@ -15,6 +15,8 @@ export interface Kv {
   removeMember(key: string, member: string): Promise<void>;
   /** Members whose expiry has not passed (expired ones are dropped). */
   liveMembers(key: string): Promise<string[]>;
+  /** Removes and returns the members whose expiry has passed. */
+  popExpiredMembers(key: string): Promise<string[]>;
 }
 
 export class RedisKv implements Kv {
@@ -22,6 +24,16 @@ export class RedisKv implements Kv {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
+
+  async popExpiredMembers(key: string) {
+    const k = this.prefix + key;
+    const now = Date.now();
+    const [[, members]] = (await this.redis.multi().zrangebyscore(k, 0, now).zremrangebyscore(k, 0, now).exec()) as [
+      [null, string[]],
+      unknown,
+    ];
+    return members;
+  }
 
   async hit(key: string, windowMs: number) {
     const k = this.prefix + key;
@@ -77,6 +89,15 @@ export class RedisKv implements Kv {
 }
 
 export class MemoryKv implements Kv {
+  async popExpiredMembers(key: string) {
+    const set = this.sets.get(key);
+    if (!set) return [];
+    const now = Date.now();
+    const expired = [...set].filter(([, expiresAt]) => expiresAt <= now).map(([member]) => member);
+    for (const member of expired) set.delete(member);
+    return expired;
+  }
+
   private readonly values = new Map<string, { value: string; expiresAt: number }>();
   private readonly sets = new Map<string, Map<string, number>>();
 

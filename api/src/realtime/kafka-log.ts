@@ -56,7 +56,13 @@ export class KafkaEventLog implements EventLog {
   }
 
   async consume(group: string, handle: BatchHandler): Promise<LogConsumer> {
-    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
+    // A short session lets a crashed persister's partitions move to a live one within ~10 s.
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 2_000,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await consumer.run({

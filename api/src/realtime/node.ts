@@ -5,6 +5,8 @@ import { createNodeWebSocket } from "@hono/node-ws";
 import { Hono } from "hono";
 import { createApp } from "../app.js";
 import { messageHandlers } from "../messages/socket.js";
+import { presenceHandlers } from "../presence/socket.js";
+import { PresenceTracker } from "../presence/tracker.js";
 import type { Services } from "../services.js";
 import { Hub } from "./hub.js";
 import { CloseCode, MAX_FRAME_BYTES } from "./protocol.js";
@@ -16,7 +18,18 @@ export function createRealtimeApp(services: Services) {
   // Frames a little over the protocol limit still get a typed error reply (frames.ts); far larger ones
   // are cut off by ws itself (close 1009) before they are buffered.
   (ws.wss.options as { maxPayload?: number }).maxPayload = MAX_FRAME_BYTES * 4;
-  const hub = new Hub(services.bus, { ...realtimeHandlers, ...messageHandlers }, services);
+  const presence = new PresenceTracker(services);
+  const hub = new Hub(
+    services.bus,
+    {
+      ...realtimeHandlers,
+      ...messageHandlers((channelId) => presence.onlineMembers(channelId)),
+      ...presenceHandlers(presence),
+    },
+    services,
+  );
+  hub.presence = presence;
+  presence.startSweeper();
   root.route("/", createApp(services, { hub, upgradeWebSocket: ws.upgradeWebSocket }));
   return {
     app: root,
@@ -24,7 +37,9 @@ export function createRealtimeApp(services: Services) {
     attach(server: Server) {
       ws.injectWebSocket(server);
     },
+    presence,
     closeSockets() {
+      presence.stop();
       hub.closeAll(CloseCode.restarting, "server restarting: reconnect and resume");
     },
   };

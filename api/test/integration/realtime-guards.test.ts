@@ -1,0 +1,142 @@
+// Who may open a socket and what a socket may do: every refusal is typed, changes nothing, and (short of
+// repeated abuse) leaves the socket usable. One API process and a persister on real services.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Running } from "../../src/start-services.js";
+import { createChannel, createUser } from "../support/fixtures.js";
+import { type ApiProcess, type ProcessHandle, startApi, startPersister } from "../support/processes.js";
+import { sessionToken, TestSocket, waitFor } from "../support/socket-client.js";
+import { createTestStack, type TestStack } from "../support/stack.js";
+
+let stack: TestStack;
+let services: Running;
+let api: ApiProcess;
+let persister: ProcessHandle;
+
+beforeAll(async () => {
+  stack = await createTestStack({ redis: true, kafka: true });
+  services = await stack.open();
+  [api, persister] = await Promise.all([
+    startApi({ ...stack.env, PERSISTER: "off", SEND_RATE_PER_10S: "30" }),
+    startPersister(stack.env),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all([api?.stop(), persister?.stop()]);
+  await stack?.cleanup();
+});
+
+async function upgradeStatus(headers: Record<string, string>) {
+  return new Promise<number>((resolve, reject) => {
+    const ws = new WebSocket(`${api.url.replace("http", "ws")}/ws`, { headers });
+    ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once("open", () => {
+      ws.close();
+      reject(new Error("upgrade should have been refused"));
+    });
+  });
+}
+
+describe("the socket handshake", () => {
+  it("refuses no session (401), a foreign Origin (403) and a banned user (403) before upgrading", async () => {
+    const user = await createUser(services.db);
+    const token = await sessionToken(services.db, user.id);
+    expect(await upgradeStatus({})).toBe(401);
+    expect(await upgradeStatus({ cookie: "parley_session=not-a-token" })).toBe(401);
+    expect(await upgradeStatus({ cookie: `parley_session=${token}`, origin: "https://evil.example" })).toBe(403);
+    await services.db.user.update({ where: { id: user.id }, data: { state: "banned", banReason: "spam" } });
+    expect(await upgradeStatus({ cookie: `parley_session=${token}` })).toBe(403);
+  });
+});
+
+describe("a connected socket", () => {
+  it("answers bad frames with typed errors and stays usable", async () => {
+    const user = await createUser(services.db);
+    const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));
+    socket.ws.send("{not json");
+    socket.ws.send(JSON.stringify({ id: "u1", type: "launchRockets" }));
+    socket.ws.send(JSON.stringify({ id: "v1", type: "sendMessage", channelId: "nope", clientId: "x", body: "" }));
+    socket.ws.send(JSON.stringify({ id: "o1", type: "ping", pad: "x".repeat(20_000) }));
+    await waitFor(
+      () => socket.frames.filter((f) => f.type === "reply" || f.type === "error").length >= 4,
+      "four errors",
+    );
+    const errors = socket.frames.flatMap((f) =>
+      f.type === "error" || (f.type === "reply" && !f.ok) ? [f.error.code] : [],
+    );
+    expect(errors).toEqual(["bad_json", "unknown_type", "invalid_request", "frame_too_large"]);
+    expect((await socket.ok("ping")).at).toMatch(/^\d{4}-/);
+    socket.close();
+  });
+
+  it("refuses sends, resumes and reads for channels the user is not in, and changes nothing", async () => {
+    const [owner, outsider] = await Promise.all([createUser(services.db), createUser(services.db)]);
+    const secret = await createChannel(services.db, [owner.id], "private");
+    const socket = await TestSocket.connect(api.url, await sessionToken(services.db, outsider.id));
+    const resumed = await socket.ok("resume", { positions: { [secret.id]: 0 } });
+    expect(resumed.denied).toEqual([secret.id]);
+    expect(resumed.channels.map((c) => c.channelId)).not.toContain(secret.id);
+    const send = await socket.request("sendMessage", { channelId: secret.id, clientId: "c1", body: "let me in" });
+    expect(send).toMatchObject({ ok: false, error: { code: "not_member" } });
+    const typing = await socket.request("typing", { channelId: secret.id });
+    expect(typing).toMatchObject({ ok: false, error: { code: "not_member" } });
+    const missing = await socket.request("sendMessage", { channelId: randomUUID(), clientId: "c2", body: "hello?" });
+    expect(missing).toMatchObject({ ok: false, error: { code: "not_found" } });
+
+    const ownerSocket = await TestSocket.connect(api.url, await sessionToken(services.db, owner.id));
+    await ownerSocket.ok("resume", { positions: {} });
+    await ownerSocket.ok("sendMessage", { channelId: secret.id, clientId: "s1", body: "private words" });
+    await waitFor(() => ownerSocket.events(secret.id).length === 1, "the owner's own message");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(socket.events()).toEqual([]);
+    expect(await services.db.message.count({ where: { channelId: secret.id } })).toBe(1);
+    socket.close();
+    ownerSocket.close();
+  });
+
+  it("turns a retried send (same clientId, any socket) into one message with the original id", async () => {
+    const user = await createUser(services.db);
+    const channel = await createChannel(services.db, [user.id]);
+    const token = await sessionToken(services.db, user.id);
+    const [a, b] = await Promise.all([TestSocket.connect(api.url, token), TestSocket.connect(api.url, token)]);
+    await a.ok("resume", { positions: {} });
+    const payload = { channelId: channel.id, clientId: "retry-1", body: "only once" };
+    const [first, second] = await Promise.all([a.ok("sendMessage", payload), b.ok("sendMessage", payload)]);
+    expect(second.messageId).toBe(first.messageId);
+    await waitFor(() => a.events(channel.id).length === 1, "the message");
+    const third = await b.ok("sendMessage", payload);
+    expect(third).toMatchObject({ messageId: first.messageId, status: "duplicate" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(a.events(channel.id)).toHaveLength(1);
+    expect(await services.db.message.count({ where: { channelId: channel.id } })).toBe(1);
+    a.close();
+    b.close();
+  });
+
+  it("rate-limits sends per user across sockets with a typed error", async () => {
+    const user = await createUser(services.db);
+    const channel = await createChannel(services.db, [user.id]);
+    const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));
+    const replies = await Promise.all(
+      Array.from({ length: 35 }, (_, i) =>
+        socket.request("sendMessage", { channelId: channel.id, clientId: `r${i}`, body: `m${i}` }),
+      ),
+    );
+    const limited = replies.filter((r) => !r.ok);
+    expect(replies.filter((r) => r.ok)).toHaveLength(30);
+    expect(limited[0]).toMatchObject({
+      ok: false,
+      error: { code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } },
+    });
+    socket.close();
+  });
+
+  it("closes a socket that keeps sending garbage", async () => {
+    const user = await createUser(services.db);
+    const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));
+    for (let i = 0; i < 25; i++) socket.ws.send("garbage");
+    expect(await socket.closed).toBe(4009);
+  });
+});
