@@ -18,9 +18,22 @@ export async function bootstrapWorkspace(
   const generatedPassword = options.adminPassword ? undefined : randomBytes(12).toString("base64url");
   const passwordHash = await hashPassword(options.adminPassword ?? (generatedPassword as string));
   const email = options.adminEmail.toLowerCase();
+  try {
+    await createFirst(db, email, passwordHash);
+  } catch (error) {
+    // Another node starting at the same moment bootstrapped first: that is fine.
+    if ((error as { code?: string }).code === "P2002") return { created: false };
+    throw error;
+  }
+  return { created: true, adminEmail: email, ...(generatedPassword ? { generatedPassword } : {}) };
+}
+
+async function createFirst(db: Db, email: string, passwordHash: string) {
   await db.$transaction(async (tx) => {
     await tx.workspace.create({ data: { name: "Parley" } });
-    const owner = await tx.user.create({ data: { email, displayName: "Admin", role: "owner", passwordHash } });
+    const owner = await tx.user.create({
+      data: { email, displayName: "Admin", nameKey: "admin", role: "owner", passwordHash },
+    });
     await tx.channel.create({
       data: {
         kind: "public",
@@ -31,5 +44,4 @@ export async function bootstrapWorkspace(
       },
     });
   });
-  return { created: true, adminEmail: email, ...(generatedPassword ? { generatedPassword } : {}) };
 }

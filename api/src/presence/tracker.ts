@@ -8,8 +8,6 @@ import type { PresenceHooks } from "../realtime/hub.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
 
-export const PRESENCE_TTL_MS = 45_000;
-const SWEEP_MS = 10_000;
 const ONLINE_INDEX = "presence:online";
 const socketsKey = (userId: string) => `presence:${userId}`;
 const awayKey = (userId: string) => `presence-away:${userId}`;
@@ -17,23 +15,35 @@ const statusKey = (userId: string) => `presence-status:${userId}`;
 
 export class PresenceTracker implements PresenceHooks {
   private sweeper?: NodeJS.Timeout;
+  private renewer?: NodeJS.Timeout;
+  private readonly ttl: number;
+  private readonly local = new Set<Connection>();
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: Services) {
+    this.ttl = services.config.PRESENCE_TTL_MS;
+  }
 
   async connected(connection: Connection) {
+    this.local.add(connection);
     await this.renew(connection.userId, connection.id);
     await this.publishIfChanged(connection.userId);
   }
 
-  async heartbeat(connection: Connection) {
-    await this.renew(connection.userId, connection.id);
+  /** The socket's own heartbeat is for liveness; presence is renewed on its own, faster clock. */
+  async heartbeat(_connection: Connection) {}
+
+  private async renewLocal() {
     const { kv } = this.services;
-    if ((await kv.liveMembers(awayKey(connection.userId))).includes(connection.id)) {
-      await kv.touchMember(awayKey(connection.userId), connection.id, PRESENCE_TTL_MS);
+    for (const connection of this.local) {
+      await this.renew(connection.userId, connection.id);
+      if ((await kv.liveMembers(awayKey(connection.userId))).includes(connection.id)) {
+        await kv.touchMember(awayKey(connection.userId), connection.id, this.ttl);
+      }
     }
   }
 
   async disconnected(connection: Connection) {
+    this.local.delete(connection);
     const { kv } = this.services;
     await kv.removeMember(socketsKey(connection.userId), connection.id);
     await kv.removeMember(awayKey(connection.userId), connection.id);
@@ -42,7 +52,7 @@ export class PresenceTracker implements PresenceHooks {
 
   async setStatus(userId: string, connectionId: string, status: "online" | "away"): Promise<PresenceStatus> {
     const { kv } = this.services;
-    if (status === "away") await kv.touchMember(awayKey(userId), connectionId, PRESENCE_TTL_MS);
+    if (status === "away") await kv.touchMember(awayKey(userId), connectionId, this.ttl);
     else await kv.removeMember(awayKey(userId), connectionId);
     return this.publishIfChanged(userId);
   }
@@ -64,28 +74,30 @@ export class PresenceTracker implements PresenceHooks {
     return statuses.filter(([, status]) => status === "online").map(([userId]) => userId);
   }
 
-  startSweeper() {
-    this.sweeper = setInterval(
-      () => void this.sweep().catch((err) => this.services.logger.warn({ err }, "presence sweep failed")),
-      SWEEP_MS,
-    );
+  /** Renews this node's sockets every ttl/3 and sweeps every ttl/4: a crashed node's users go offline within 1.25 ttl. */
+  start() {
+    const warn = (what: string) => (err: unknown) => this.services.logger.warn({ err }, `presence ${what} failed`);
+    this.renewer = setInterval(() => void this.renewLocal().catch(warn("renewal")), Math.floor(this.ttl / 3));
+    this.sweeper = setInterval(() => void this.sweep().catch(warn("sweep")), Math.floor(this.ttl / 4));
+    this.renewer.unref();
     this.sweeper.unref();
   }
 
   stop() {
+    clearInterval(this.renewer);
     clearInterval(this.sweeper);
   }
 
   async sweep() {
     const { kv, config } = this.services;
-    if ((await kv.setIfAbsent("presence:sweep-lock", config.NODE_ID, SWEEP_MS - 1000)) !== null) return;
+    if ((await kv.setIfAbsent("presence:sweep-lock", config.NODE_ID, Math.floor(this.ttl / 4) - 500)) !== null) return;
     for (const userId of await kv.popExpiredMembers(ONLINE_INDEX)) await this.publishIfChanged(userId);
   }
 
   private async renew(userId: string, connectionId: string) {
     const { kv } = this.services;
-    await kv.touchMember(socketsKey(userId), connectionId, PRESENCE_TTL_MS);
-    await kv.touchMember(ONLINE_INDEX, userId, PRESENCE_TTL_MS);
+    await kv.touchMember(socketsKey(userId), connectionId, this.ttl);
+    await kv.touchMember(ONLINE_INDEX, userId, this.ttl);
   }
 
   private async publishIfChanged(userId: string): Promise<PresenceStatus> {

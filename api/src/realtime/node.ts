@@ -29,7 +29,7 @@ export function createRealtimeApp(services: Services) {
     services,
   );
   hub.presence = presence;
-  presence.startSweeper();
+  presence.start();
   root.route("/", createApp(services, { hub, upgradeWebSocket: ws.upgradeWebSocket }));
   return {
     app: root,
