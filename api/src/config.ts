@@ -58,6 +58,8 @@ const envSchema = z.object({
   SEND_RATE_PER_10S: z.coerce.number().int().min(1).max(100_000).default(50),
   /** A socket that stops renewing its presence for this long counts as gone (crashed node). */
   PRESENCE_TTL_MS: z.coerce.number().int().min(3000).max(600_000).default(45_000),
+  /** Bearer token for GET /metrics; unset: loopback clients only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NODE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
   /** Folder of the built web client and admin dashboard to serve; unset serves them from the repo. */

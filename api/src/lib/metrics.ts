@@ -22,3 +22,15 @@ export const persistBatchSeconds = new Histogram({
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [registry],
 });
+
+export const socketConnections = new Gauge({
+  name: "parley_socket_connections",
+  help: "Open WebSocket connections on this node",
+  registers: [registry],
+});
+
+export const socketFramesSent = new Counter({
+  name: "parley_socket_frames_sent_total",
+  help: "Frames sent to sockets on this node",
+  registers: [registry],
+});

@@ -5,6 +5,7 @@ import type { WSContext } from "hono/ws";
 import type { WebSocket } from "ws";
 import type { Authenticated } from "../accounts/sessions.js";
 import { AppError } from "../errors.js";
+import { socketFramesSent } from "../lib/metrics.js";
 import type { Services } from "../services.js";
 import { ChannelCursor } from "./channel-cursor.js";
 import type { ChannelEvent } from "./channel-events.js";
@@ -162,6 +163,10 @@ export class Connection {
       void this.applyMembership(message.joined, message.left);
       return;
     }
+    if (message.type === "readState") {
+      this.send(message);
+      return;
+    }
     if (message.type === "sessionsRevoked") {
       if (message.sessionIds && !message.sessionIds.includes(this.auth.session.id)) return;
       this.close(message.reason === "banned" ? CloseCode.banned : CloseCode.signedOut, message.reason);
@@ -193,6 +198,7 @@ export class Connection {
       return;
     }
     this.ws.send(frame);
+    socketFramesSent.inc();
   }
 
   close(code: number, reason: string) {

@@ -8,7 +8,9 @@ export type UserControl =
   /** Close the user's sockets (all, or those of the listed sessions): ban, deactivation, sign-out. */
   | { type: "sessionsRevoked"; reason: "banned" | "deactivated" | "signedOut"; sessionIds?: string[] }
   /** The user joined or left channels: sockets subscribe or unsubscribe. */
-  | { type: "membershipChanged"; joined: string[]; left: string[] };
+  | { type: "membershipChanged"; joined: string[]; left: string[] }
+  /** The user's read position in a channel moved: every tab and device shows the same unread state. */
+  | { type: "readState"; channelId: string; seq: number };
 
 export async function sendUserControl(bus: Bus, userId: string, message: UserControl): Promise<void> {
   await bus.publish(userTopic(userId), JSON.stringify(message));

@@ -1,5 +1,6 @@
 // Everything socket-related one API node holds: its connections, the bus fan-outs they listen through,
 // and the request handlers of every capability. One per process.
+import { socketConnections } from "../lib/metrics.js";
 import type { Services } from "../services.js";
 import type { Bus } from "./bus.js";
 import { type ChannelEvent, channelTopic } from "./channel-events.js";
@@ -59,6 +60,7 @@ export class Hub {
     };
     this.listeners.set(connection, listeners);
     this.connections.add(connection);
+    socketConnections.set(this.connections.size);
     await this.control.add(userTopic(connection.userId), listeners.control);
     await this.presence?.connected(connection);
   }
@@ -66,6 +68,7 @@ export class Hub {
   async detach(connection: Connection, channelIds: string[]) {
     const listeners = this.listeners.get(connection);
     this.connections.delete(connection);
+    socketConnections.set(this.connections.size);
     if (!listeners) return;
     for (const channelId of channelIds) await this.unwatchChannel(connection, channelId);
     await this.control.remove(userTopic(connection.userId), listeners.control);

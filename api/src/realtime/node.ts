@@ -4,7 +4,9 @@ import type { Server } from "node:http";
 import { createNodeWebSocket } from "@hono/node-ws";
 import { Hono } from "hono";
 import { createApp } from "../app.js";
+import { metricsRoutes } from "../health/metrics.js";
 import { messageHandlers } from "../messages/socket.js";
+import { errorHandler } from "../middleware/error-handler/index.js";
 import { presenceHandlers } from "../presence/socket.js";
 import { PresenceTracker } from "../presence/tracker.js";
 import type { Services } from "../services.js";
@@ -30,6 +32,8 @@ export function createRealtimeApp(services: Services) {
   );
   hub.presence = presence;
   presence.start();
+  root.onError(errorHandler(services.logger));
+  root.route("/", metricsRoutes(services.config.METRICS_TOKEN));
   root.route("/", createApp(services, { hub, upgradeWebSocket: ws.upgradeWebSocket }));
   return {
     app: root,

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDeadLetters as readDeadLetterTopic, replayDeadLetters } from "../../src/persister/dead-letters.js";
 import { Persister } from "../../src/persister/persister.js";
 import { type ChannelEvent, channelTopic } from "../../src/realtime/channel-events.js";
 import { emitChannelEvents } from "../../src/realtime/emit.js";
@@ -128,5 +129,30 @@ describe("persister path", () => {
       expect.stringMatching(/^invalid event: /),
       `channel ${missingChannel} does not exist`,
     ]);
+
+    // Once the cause is fixed (the channel exists), the replay tool re-appends the letters: the orphan is
+    // stored, the two malformed records come back as dead letters, and a second read starts after them.
+    await services.db.channel.create({
+      data: { id: missingChannel, kind: "public", name: `late-${missingChannel.slice(0, 8)}` },
+    });
+    const kafka = new Kafka({ brokers: stack.config.KAFKA_BROKERS ?? [], logLevel: logLevel.NOTHING });
+    const dlq = `${stack.config.KAFKA_TOPIC_PREFIX}.events.dead-letter`;
+    const replayGroup = `${stack.config.KAFKA_TOPIC_PREFIX}.dead-letter-replay`;
+    const listed = await readDeadLetterTopic(kafka, dlq, replayGroup);
+    await listed.close();
+    const batch = await readDeadLetterTopic(kafka, dlq, replayGroup);
+    expect(batch.letters.map((l) => l.reason)).toEqual(reasons);
+    await replayDeadLetters(services.log, batch.letters);
+    await batch.commit();
+    let replayed: { body: string }[] = [];
+    const deadline = Date.now() + 20_000;
+    while (replayed.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      replayed = await services.db.message.findMany({ where: { channelId: missingChannel } });
+    }
+    expect(replayed.map((m) => m.body)).toEqual(["to nowhere"]);
+    const again = await readDeadLetterTopic(kafka, dlq, replayGroup);
+    expect(again.letters.map((l) => l.reason)).toEqual(["not JSON", expect.stringMatching(/^invalid event: /)]);
+    await again.close();
   });
 });
