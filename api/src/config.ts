@@ -50,8 +50,8 @@ const envSchema = z.object({
   /** Where the embedded database and other local state live. */
   DATA_DIR: z.string().default(defaultDataDir()),
   EMBEDDED_PG_PORT: port.default(54329),
-  /** Run the persister inside this process (default when the log is in-process). */
-  PERSISTER: z.enum(["inline", "off"]).optional(),
+  /** Run a persister inside this process ("inline", the default) or not ("off": run ops/persister instead). */
+  PERSISTER: z.enum(["inline", "off"]).default("inline"),
   ADMIN_EMAIL: z.email().default("admin@parley.local"),
   ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
   /** Messages (sends, edits, reactions) one user may send per 10 s, across all nodes. */

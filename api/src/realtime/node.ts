@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { createApp } from "../app.js";
 import { metricsRoutes } from "../health/metrics.js";
 import { messageHandlers } from "../messages/socket.js";
-import { errorHandler } from "../middleware/error-handler/index.js";
+import { errorHandler, notFoundHandler } from "../middleware/error-handler/index.js";
 import { presenceHandlers } from "../presence/socket.js";
 import { PresenceTracker } from "../presence/tracker.js";
 import type { Services } from "../services.js";
@@ -33,6 +33,7 @@ export function createRealtimeApp(services: Services) {
   hub.presence = presence;
   presence.start();
   root.onError(errorHandler(services.logger));
+  root.notFound(notFoundHandler);
   root.route("/", metricsRoutes(services.config.METRICS_TOKEN));
   root.route("/", createApp(services, { hub, upgradeWebSocket: ws.upgradeWebSocket }));
   return {
