@@ -1,0 +1,136 @@
+// One call: a mediasoup router on one worker, its active-speaker observer and its peers. The room owns
+// the call's state and decides who hears about what; it ends when its last peer leaves.
+import type { types as ms } from "mediasoup";
+import type { Logger } from "pino";
+import type { SfuConfig } from "./config.js";
+import { SfuError } from "./errors.js";
+import type { Link } from "./link.js";
+import { ACTIVE_SPEAKER_INTERVAL_MS, mediaCodecs } from "./media.js";
+import { Peer, type PeerProducer } from "./peer.js";
+import type { CallEvent, EndReason, LeaveReason } from "./protocol.js";
+import type { WorkerPool } from "./workers.js";
+
+export type RoomHooks = {
+  /** Every API node connected now: each hears that a call ended, whether or not it hosts a peer of it. */
+  links(): Iterable<Link>;
+  closed(room: Room, reason: EndReason): void;
+};
+
+export class Room {
+  readonly peers = new Map<string, Peer>();
+  private readonly startedAt = Date.now();
+  private readonly users = new Set<string>();
+  private peakPeers = 0;
+  private speakerId: string | null = null;
+  closed = false;
+
+  private constructor(
+    readonly id: string,
+    readonly router: ms.Router,
+    readonly speakerObserver: ms.ActiveSpeakerObserver,
+    readonly config: SfuConfig,
+    readonly log: Logger,
+    private readonly hooks: RoomHooks,
+  ) {}
+
+  static async create(id: string, pool: WorkerPool, config: SfuConfig, log: Logger, hooks: RoomHooks) {
+    const router = await pool.createRouter(mediaCodecs);
+    const speakerObserver = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
+    const room = new Room(id, router, speakerObserver, config, log.child({ callId: id }), hooks);
+    router.on("workerclose", () => room.close("workerDied"));
+    speakerObserver.on("dominantspeaker", ({ producer }) => room.speakerChanged(producer));
+    room.log.info("call started");
+    return room;
+  }
+
+  join(link: Link, peerId: string, userId: string, displayName: string): Peer {
+    if (this.closed) throw new SfuError("call_ended", "This call has ended.");
+    const existing = this.peers.get(peerId);
+    if (existing?.link === link) throw new SfuError("already_joined", "This peer is already in the call.");
+    // The same peer through another API node: that node lost it, this one has it now.
+    if (existing) this.leave(existing, "disconnected");
+    const max = this.config.SFU_MAX_PEERS_PER_CALL;
+    if (this.peers.size >= max) {
+      throw new SfuError("call_full", `This call is full (${max} participants at most).`, { max });
+    }
+    const peer = new Peer(peerId, userId, displayName, link);
+    this.peers.set(peerId, peer);
+    this.users.add(userId);
+    this.peakPeers = Math.max(this.peakPeers, this.peers.size);
+    this.emit({ type: "peerJoined", peer: peer.info() }, this.others(peer));
+    this.log.info({ peerId, userId, peers: this.peers.size }, "peer joined");
+    return peer;
+  }
+
+  leave(peer: Peer, reason: LeaveReason) {
+    if (this.peers.get(peer.id) !== peer) return;
+    this.peers.delete(peer.id);
+    const others = [...this.peers.values()];
+    // A removed peer hears it too (before it is closed), so its client can tell the user why.
+    const event: CallEvent = { type: "peerLeft", peerId: peer.id, userId: peer.userId, reason };
+    this.emit(event, reason === "removed" ? [...others, peer] : others);
+    peer.close();
+    this.log.info({ peerId: peer.id, reason, peers: this.peers.size }, "peer left");
+    if (this.peers.size === 0) return this.close("empty");
+    if (this.speakerId === peer.id) {
+      this.speakerId = null;
+      this.emit({ type: "activeSpeaker", peerId: null, userId: null }, others);
+    }
+  }
+
+  close(reason: EndReason) {
+    if (this.closed) return;
+    this.closed = true;
+    const remaining = [...this.peers.values()];
+    this.peers.clear();
+    for (const peer of remaining) peer.close();
+    this.router.close();
+    const event: CallEvent = {
+      type: "callEnded",
+      reason,
+      durationMs: Date.now() - this.startedAt,
+      joinedUsers: this.users.size,
+      peakPeers: this.peakPeers,
+    };
+    for (const link of this.hooks.links()) {
+      link.sendEvent(
+        this.id,
+        remaining.filter((p) => p.link === link).map((p) => p.id),
+        event,
+      );
+    }
+    this.log.info({ reason, durationMs: event.durationMs, joinedUsers: event.joinedUsers }, "call ended");
+    this.hooks.closed(this, reason);
+  }
+
+  others(peer: Peer): Peer[] {
+    return [...this.peers.values()].filter((p) => p !== peer);
+  }
+
+  /** Sends one frame per API node, naming the recipients it hosts. */
+  emit(event: CallEvent, recipients: Iterable<Peer>) {
+    const byLink = new Map<Link, string[]>();
+    for (const peer of recipients) {
+      if (peer.closed) continue;
+      const ids = byLink.get(peer.link) ?? [];
+      ids.push(peer.id);
+      byLink.set(peer.link, ids);
+    }
+    for (const [link, ids] of byLink) link.sendEvent(this.id, ids, event);
+  }
+
+  findProducer(producerId: string): { owner: Peer; entry: PeerProducer } | undefined {
+    for (const owner of this.peers.values()) {
+      const entry = owner.producers.get(producerId);
+      if (entry) return { owner, entry };
+    }
+    return undefined;
+  }
+
+  private speakerChanged(producer: ms.Producer) {
+    const found = this.findProducer(producer.id);
+    if (!found || found.owner.id === this.speakerId) return;
+    this.speakerId = found.owner.id;
+    this.emit({ type: "activeSpeaker", peerId: found.owner.id, userId: found.owner.userId }, this.peers.values());
+  }
+}

@@ -1,0 +1,106 @@
+// Starts the real SFU (src/main.ts) as its own process, as production runs it, and finds the mediasoup
+// worker binary it needs. Without a worker the calling test file is skipped with the reason printed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SFU_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** MEDIASOUP_WORKER_BIN, else what ops/mediasoup/build.sh caches, else mediasoup's own install. */
+export function workerBin(): { bin?: string; missing?: string } {
+  if (process.env.MEDIASOUP_WORKER_BIN) {
+    return existsSync(process.env.MEDIASOUP_WORKER_BIN)
+      ? { bin: process.env.MEDIASOUP_WORKER_BIN }
+      : { missing: `MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN} does not exist` };
+  }
+  const require = createRequire(import.meta.url);
+  const pkgDir = path.dirname(require.resolve("mediasoup/package.json"));
+  const version = (require("mediasoup/package.json") as { version: string }).version;
+  const state = process.env.PARLEY_STATE_DIR ?? path.join(os.homedir(), ".cache", "parley");
+  for (const bin of [
+    path.join(state, "mediasoup", version, "mediasoup-worker"),
+    path.join(pkgDir, "worker/out/Release/mediasoup-worker"),
+  ]) {
+    if (existsSync(bin)) return { bin };
+  }
+  return { missing: `no mediasoup ${version} worker binary: run \`bash ops/mediasoup/build.sh\` (or bash ops/test)` };
+}
+
+/** Skips the calling file's tests when there is no worker, saying so on stderr. */
+export function requireWorker(file: string): boolean {
+  const { missing } = workerBin();
+  if (missing) console.error(`SKIPPED ${path.basename(file)}: ${missing}`);
+  return !missing;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type SfuProcess = { url: string; secret: string; child: ChildProcess; logs: string[]; stop(): Promise<void> };
+
+export async function startSfu(env: Record<string, string> = {}): Promise<SfuProcess> {
+  const { bin, missing } = workerBin();
+  if (!bin) throw new Error(missing);
+  const port = await freePort();
+  const rtc = 40000 + Math.floor(Math.random() * 200) * 100;
+  const secret = `test-secret-${Math.random().toString(36).slice(2)}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: SFU_DIR,
+    env: {
+      ...process.env,
+      MEDIASOUP_WORKER_BIN: bin,
+      SFU_SECRET: secret,
+      SFU_PORT: String(port),
+      SFU_WORKERS: "1",
+      SFU_RTC_MIN_PORT: String(rtc),
+      SFU_RTC_MAX_PORT: String(rtc + 99),
+      SFU_LINK_TIMEOUT_MS: "4000",
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the SFU did not start within 20 s:\n${logs.join("")}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      logs.push(String(chunk));
+      if (String(chunk).includes('"msg":"sfu ready"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the SFU exited (${code}) before it was ready:\n${logs.join("")}`));
+    });
+  });
+  await ready;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    secret,
+    child,
+    logs,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      }),
+  };
+}
