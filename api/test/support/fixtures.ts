@@ -7,11 +7,13 @@ export async function createUser(
   overrides: { role?: "owner" | "admin" | "member" | "guest"; name?: string } = {},
 ) {
   const id = randomUUID();
+  const displayName = overrides.name ?? `user-${id.slice(0, 6)}`;
   return db.user.create({
     data: {
       id,
       email: `${id}@parley.test`,
-      displayName: overrides.name ?? `user-${id.slice(0, 6)}`,
+      displayName,
+      nameKey: displayName.toLowerCase(),
       role: overrides.role ?? "member",
     },
   });

@@ -1,18 +1,23 @@
 // Resolves the session cookie to c.var.auth (or null). Routes that need a user call requireUser().
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { type Authenticated, validateSessionToken } from "../../accounts/sessions.js";
+import { bannedSessionUser } from "../../accounts/revoke.js";
+import { type Authenticated, type SessionUser, validateSessionToken } from "../../accounts/sessions.js";
 import { AppError, unauthorized } from "../../errors.js";
+import type { Kv } from "../../lib/kv.js";
 import type { Db } from "../../lib/prisma.js";
 
 export const SESSION_COOKIE = "parley_session";
 
-export type AuthEnv = { Variables: { auth: Authenticated | null } };
+export type AuthEnv = { Variables: { auth: Authenticated | null; bannedUser?: SessionUser | null } };
 
-export function sessionMiddleware(db: Db, days: number): MiddlewareHandler<AuthEnv> {
+export function sessionMiddleware(db: Db, days: number, kv?: Kv): MiddlewareHandler<AuthEnv> {
   return async function session(c, next) {
     const token = getCookie(c, SESSION_COOKIE) ?? bearer(c.req.header("authorization"));
-    c.set("auth", token ? await validateSessionToken(db, token, days) : null);
+    const auth = token ? await validateSessionToken(db, token, days) : null;
+    c.set("auth", auth);
+    // A ban deletes the user's sessions; their old token still explains why it stopped working.
+    if (token && !auth && kv) c.set("bannedUser", await bannedSessionUser(db, kv, token));
     await next();
   };
 }
@@ -24,7 +29,11 @@ function bearer(header: string | undefined) {
 /** The signed-in, active user; 401 without a session, 403 `banned` (with the reason) when banned. */
 export function requireUser(c: Context<AuthEnv>): Authenticated {
   const auth = c.get("auth");
-  if (!auth) throw unauthorized();
+  if (!auth) {
+    const banned = c.get("bannedUser");
+    if (banned) assertActive(banned);
+    throw unauthorized();
+  }
   assertActive(auth.user);
   return auth;
 }

@@ -1,0 +1,110 @@
+// Using a one-time link: set a password (new account or reset), or accept an invite. Each is one
+// transaction: the link is claimed, the account written and the audit entry added together, or nothing.
+import { recordAudit } from "../audit/record.js";
+import { AppError, conflict } from "../errors.js";
+import type { Invite } from "../generated/prisma/client.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
+import type { Services } from "../services.js";
+import { nameKeyOf } from "./actions.js";
+import { hashToken } from "./links.js";
+import { checkCanSignIn } from "./login.js";
+import { hashPassword } from "./passwords.js";
+import { announceRevoked, deleteUserSessions } from "./revoke.js";
+import { createSession, type SessionMeta } from "./sessions.js";
+
+const invalidLink = (message: string) => new AppError(400, "invalid_link", message);
+
+/** Sets the password, signs out every session, then signs this browser in. */
+export async function doSetPassword(services: Services, input: { token: string; password: string }, meta: SessionMeta) {
+  const { db } = services;
+  const id = hashToken(input.token);
+  const passwordHash = await hashPassword(input.password);
+  const now = new Date();
+  const { user, revoked } = await db.$transaction(async (tx) => {
+    const claimed = await tx.passwordToken.updateMany({
+      where: { id, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    const token = await tx.passwordToken.findUnique({ where: { id }, include: { user: true } });
+    if (!token) throw invalidLink("This link is not valid.");
+    if (claimed.count === 0) {
+      throw invalidLink(
+        token.usedAt ? "This link was already used." : "This link has expired: ask an admin for a new one.",
+      );
+    }
+    checkCanSignIn(token.user);
+    const user = await tx.user.update({ where: { id: token.userId }, data: { passwordHash } });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "auth.password_set",
+      targetType: "user",
+      targetId: user.id,
+      ip: meta.ip,
+      details: { purpose: token.purpose },
+    });
+    return { user, revoked: await deleteUserSessions(tx, user.id) };
+  });
+  await announceRevoked(services, revoked, "signedOut");
+  const { token, session } = await createSession(db, user.id, services.config.SESSION_DAYS, meta);
+  return { user, token, expiresAt: session.expiresAt };
+}
+
+export interface AcceptInvite {
+  token: string;
+  email: string;
+  displayName: string;
+  password: string;
+}
+
+/** Creates the account with the invite's role and signs it in. */
+export async function doAcceptInvite(services: Services, input: AcceptInvite, meta: SessionMeta) {
+  const { db } = services;
+  const passwordHash = await hashPassword(input.password);
+  const now = new Date();
+  try {
+    const user = await db.$transaction(async (tx) => {
+      const invite = checkInviteUsable(
+        await tx.invite.findUnique({ where: { tokenHash: hashToken(input.token) } }),
+        now,
+      );
+      const { role } = invite;
+      // Claims a use only while the invite still has one: two people racing for the last use can't both win.
+      const claimed = await tx.invite.updateMany({
+        where: { id: invite.id, revokedAt: null, expiresAt: { gt: now }, uses: { lt: tx.invite.fields.maxUses } },
+        data: { uses: { increment: 1 } },
+      });
+      if (claimed.count === 0) throw invalidLink("This invite has been used up.");
+      const user = await tx.user.create({
+        data: {
+          email: input.email,
+          displayName: input.displayName,
+          nameKey: nameKeyOf(input.displayName),
+          passwordHash,
+          role,
+        },
+      });
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: "invite.accepted",
+        targetType: "invite",
+        targetId: invite.id,
+        ip: meta.ip,
+        details: { userId: user.id, email: user.email, role },
+      });
+      return user;
+    });
+    const { token, session } = await createSession(db, user.id, services.config.SESSION_DAYS, meta);
+    return { user, token, expiresAt: session.expiresAt };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict("email_taken", "An account with this email already exists.");
+    throw error;
+  }
+}
+
+function checkInviteUsable(invite: Invite | null, now: Date): Invite {
+  if (!invite) throw invalidLink("This invite is not valid.");
+  if (invite.revokedAt) throw invalidLink("This invite was revoked.");
+  if (invite.expiresAt <= now) throw invalidLink("This invite has expired: ask an admin for a new one.");
+  if (invite.uses >= invite.maxUses) throw invalidLink("This invite has been used up.");
+  return invite;
+}

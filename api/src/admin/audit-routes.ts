@@ -1,0 +1,69 @@
+// /api/admin/audit: read-only. There is deliberately no route that edits or deletes an entry.
+import { createRoute, z } from "@hono/zod-openapi";
+import { listAudit } from "../audit/queries.js";
+import { AUDIT_ACTIONS } from "../audit/record.js";
+import { errorResponses, json, openApiRouter } from "../lib/openapi.js";
+import type { Services } from "../services.js";
+import { tags } from "./schemas.js";
+
+const Person = z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }).nullable();
+
+const EntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    action: z.enum(AUDIT_ACTIONS),
+    actorId: z.string().nullable(),
+    actor: Person,
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    target: Person.openapi({ description: "Set when the target is a user" }),
+    reason: z.string().nullable(),
+    ip: z.string().nullable(),
+    details: z.unknown(),
+  })
+  .openapi("AuditEntry");
+
+const isoDate = z.iso.datetime({ offset: true }).transform((iso) => new Date(iso));
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  tags: tags.audit,
+  summary: "Admin actions and security events, newest first",
+  request: {
+    query: z.object({
+      actorId: z.uuid().optional(),
+      action: z.enum(AUDIT_ACTIONS).optional(),
+      targetId: z.string().max(320).optional(),
+      from: isoDate.optional().openapi({ description: "Inclusive" }),
+      to: isoDate.optional().openapi({ description: "Exclusive" }),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: z.string().max(512).optional(),
+    }),
+  },
+  responses: {
+    200: json(z.object({ entries: z.array(EntrySchema), nextCursor: z.string().nullable() }), "One page"),
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+export function auditRoutes(services: Services) {
+  return openApiRouter().openapi(list, async (c) => {
+    const { entries, people, nextCursor } = await listAudit(services.db, c.req.valid("query"));
+    const view = entries.map((entry) => ({
+      id: String(entry.id),
+      at: entry.at.toISOString(),
+      action: entry.action as (typeof AUDIT_ACTIONS)[number],
+      actorId: entry.actorId,
+      actor: (entry.actorId && people.get(entry.actorId)) || null,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      target: (entry.targetType === "user" && entry.targetId && people.get(entry.targetId)) || null,
+      reason: entry.reason,
+      ip: entry.ip,
+      details: entry.details,
+    }));
+    return c.json({ entries: view, nextCursor }, 200);
+  });
+}
