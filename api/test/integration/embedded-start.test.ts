@@ -31,6 +31,19 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+describe("start-up", () => {
+  it("stops at a bad variable with one line naming it", async () => {
+    const failed = startApi({ PORT: "3000", KAFKA_BROKERS: "not-a-broker", DATA_DIR: dataDir }, 30_000);
+    const error = await failed.then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(
+      /exited with 1 before it was ready:\nInvalid environment variable KAFKA_BROKERS="not-a-broker": .+\(see \.env\.example\)\n$/,
+    );
+  });
+});
+
 describe("embedded default", () => {
   it("prints its URLs and the generated first-admin password once", () => {
     expect(api.output()).toContain(`web client       http://localhost:${api.port}/`);
