@@ -64,6 +64,16 @@ const envSchema = z.object({
   NODE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
   /** Folder of the built web client and admin dashboard to serve; unset serves them from the repo. */
   STATIC_DIR: z.string().optional(),
+  // --- calls (api/src/calls/) ---
+  /** The SFU processes (sfu/) calls run on, comma-separated ws:// URLs. Unset: calls are off. */
+  SFU_URLS: z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? [] : v.split(",").map((u) => u.trim())))
+    .pipe(z.array(z.url({ protocol: /^wss?$/ }).describe("a ws:// or wss:// URL")))
+    .default([]),
+  /** Shared with the SFUs (their SFU_SECRET); needed when SFU_URLS is set. */
+  SFU_SECRET: z.string().min(16, "at least 16 characters, the same as the SFU's").optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -23,6 +23,20 @@ export const mentionsSchema = z.object({
 const event = <T extends string, S extends z.ZodRawShape>(type: T, data: S) =>
   z.object({ ...envelope, type: z.literal(type), data: z.object(data) });
 
+// --- calls (owned by api/src/calls/): a call's start and end, shown in the channel's timeline ---
+const callEvents = [
+  /** actorId started call `callId` in this channel. */
+  event("callStarted", { callId: z.uuid() }),
+  /** actorId: who started it. `joinedUsers`: how many different people took part. */
+  event("callEnded", {
+    callId: z.uuid(),
+    reason: z.enum(["empty", "ended", "shutdown", "workerDied"]),
+    durationMs: z.number().int().nonnegative(),
+    joinedUsers: z.number().int().nonnegative(),
+  }),
+] as const;
+// --- end of calls ---
+
 export const channelEventSchema = z.discriminatedUnion("type", [
   event("messageCreated", {
     messageId: z.uuid(),
@@ -43,6 +57,7 @@ export const channelEventSchema = z.discriminatedUnion("type", [
     purpose: z.string().optional(),
     archived: z.boolean().optional(),
   }),
+  ...callEvents,
 ]);
 
 /** An event as produced to the log, before it has a place in its channel. */

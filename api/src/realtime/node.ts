@@ -4,6 +4,8 @@ import type { Server } from "node:http";
 import { createNodeWebSocket } from "@hono/node-ws";
 import { Hono } from "hono";
 import { createApp } from "../app.js";
+import { CallService } from "../calls/service.js";
+import { callHandlers, withCallCleanup } from "../calls/socket.js";
 import { metricsRoutes } from "../health/metrics.js";
 import { messageHandlers } from "../messages/socket.js";
 import { errorHandler, notFoundHandler } from "../middleware/error-handler/index.js";
@@ -21,16 +23,18 @@ export function createRealtimeApp(services: Services) {
   // are cut off by ws itself (close 1009) before they are buffered.
   (ws.wss.options as { maxPayload?: number }).maxPayload = MAX_FRAME_BYTES * 4;
   const presence = new PresenceTracker(services);
+  const calls = new CallService(services);
   const hub = new Hub(
     services.bus,
     {
       ...realtimeHandlers,
       ...messageHandlers((channelId) => presence.onlineMembers(channelId)),
       ...presenceHandlers(presence),
+      ...callHandlers(calls),
     },
     services,
   );
-  hub.presence = presence;
+  hub.presence = withCallCleanup(presence, calls);
   presence.start();
   root.onError(errorHandler(services.logger));
   root.notFound(notFoundHandler);
@@ -45,6 +49,7 @@ export function createRealtimeApp(services: Services) {
     presence,
     closeSockets() {
       presence.stop();
+      void calls.close();
       hub.closeAll(CloseCode.restarting, "server restarting: reconnect and resume");
     },
   };
