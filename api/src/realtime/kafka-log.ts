@@ -3,6 +3,7 @@
 import { type Admin, type Consumer, type Kafka, Partitioners, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { BatchHandler, EventLog, LogConsumer, LogRecord } from "./event-log.js";
+import { GroupCommit } from "./group-commit.js";
 
 export interface KafkaLogOptions {
   topicPrefix: string;
@@ -16,6 +17,7 @@ export class KafkaEventLog implements EventLog {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly consumers = new Set<Consumer>();
+  private readonly appends: GroupCommit<LogRecord>;
 
   private constructor(
     private readonly kafka: Kafka,
@@ -32,6 +34,7 @@ export class KafkaEventLog implements EventLog {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.admin = kafka.admin();
+    this.appends = new GroupCommit((records) => this.send(records));
   }
 
   static async connect(kafka: Kafka, options: KafkaLogOptions, log: Logger): Promise<KafkaEventLog> {
@@ -51,7 +54,11 @@ export class KafkaEventLog implements EventLog {
     if (wanted.length > 0) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
   }
 
-  async append(records: LogRecord[]): Promise<void> {
+  append(records: LogRecord[]): Promise<void> {
+    return this.appends.add(records);
+  }
+
+  private async send(records: LogRecord[]) {
     await this.producer.send({ topic: this.topic, acks: -1, messages: records });
   }
 
