@@ -2,7 +2,7 @@
 // transaction: the link is claimed, the account written and the audit entry added together, or nothing.
 import { recordAudit } from "../audit/record.js";
 import { AppError, conflict } from "../errors.js";
-import type { Invite } from "../generated/prisma/client.js";
+import type { Invite, PasswordToken } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import type { Services } from "../services.js";
 import { nameKeyOf } from "./actions.js";
@@ -18,6 +18,8 @@ const invalidLink = (message: string) => new AppError(400, "invalid_link", messa
 export async function doSetPassword(services: Services, input: { token: string; password: string }, meta: SessionMeta) {
   const { db } = services;
   const id = hashToken(input.token);
+  const link = checkTokenUsable(await db.passwordToken.findUnique({ where: { id } }), new Date());
+  // Hashing (argon2, the costly part) only for a link that works, so junk tokens cost next to nothing.
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
   const { user, revoked } = await db.$transaction(async (tx) => {
@@ -25,22 +27,16 @@ export async function doSetPassword(services: Services, input: { token: string; 
       where: { id, usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now },
     });
-    const token = await tx.passwordToken.findUnique({ where: { id }, include: { user: true } });
-    if (!token) throw invalidLink("This link is not valid.");
-    if (claimed.count === 0) {
-      throw invalidLink(
-        token.usedAt ? "This link was already used." : "This link has expired: ask an admin for a new one.",
-      );
-    }
-    checkCanSignIn(token.user);
-    const user = await tx.user.update({ where: { id: token.userId }, data: { passwordHash } });
+    if (claimed.count === 0) throw invalidLink("This link was already used.");
+    checkCanSignIn(await tx.user.findUniqueOrThrow({ where: { id: link.userId } }));
+    const user = await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
     await recordAudit(tx, {
       actorId: user.id,
       action: "auth.password_set",
       targetType: "user",
       targetId: user.id,
       ip: meta.ip,
-      details: { purpose: token.purpose },
+      details: { purpose: link.purpose },
     });
     return { user, revoked: await deleteUserSessions(tx, user.id) };
   });
@@ -59,15 +55,15 @@ export interface AcceptInvite {
 /** Creates the account with the invite's role and signs it in. */
 export async function doAcceptInvite(services: Services, input: AcceptInvite, meta: SessionMeta) {
   const { db } = services;
+  const invite = checkInviteUsable(
+    await db.invite.findUnique({ where: { tokenHash: hashToken(input.token) } }),
+    new Date(),
+  );
+  const { role } = invite;
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
   try {
     const user = await db.$transaction(async (tx) => {
-      const invite = checkInviteUsable(
-        await tx.invite.findUnique({ where: { tokenHash: hashToken(input.token) } }),
-        now,
-      );
-      const { role } = invite;
       // Claims a use only while the invite still has one: two people racing for the last use can't both win.
       const claimed = await tx.invite.updateMany({
         where: { id: invite.id, revokedAt: null, expiresAt: { gt: now }, uses: { lt: tx.invite.fields.maxUses } },
@@ -99,6 +95,13 @@ export async function doAcceptInvite(services: Services, input: AcceptInvite, me
     if (isUniqueViolation(error)) throw conflict("email_taken", "An account with this email already exists.");
     throw error;
   }
+}
+
+function checkTokenUsable(token: PasswordToken | null, now: Date): PasswordToken {
+  if (!token) throw invalidLink("This link is not valid.");
+  if (token.usedAt) throw invalidLink("This link was already used.");
+  if (token.expiresAt <= now) throw invalidLink("This link has expired: ask an admin for a new one.");
+  return token;
 }
 
 function checkInviteUsable(invite: Invite | null, now: Date): Invite {

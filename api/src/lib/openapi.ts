@@ -4,6 +4,8 @@ import { type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
 import { AppError } from "../errors.js";
 import type { AuthEnv } from "../middleware/session/index.js";
 
+const TARGET_NAMES: Partial<Record<string, string>> = { json: "body", query: "query string", param: "path" };
+
 export const validationHook: Hook<unknown, AuthEnv, string, undefined> = function validationHook(result) {
   if (result.success) return;
   const issues = result.error.issues.map((issue) => ({
@@ -11,7 +13,8 @@ export const validationHook: Hook<unknown, AuthEnv, string, undefined> = functio
     code: issue.code,
     message: issue.message,
   }));
-  throw new AppError(400, "invalid_request", `The request ${result.target} is invalid.`, { issues });
+  const part = TARGET_NAMES[result.target] ?? result.target;
+  throw new AppError(400, "invalid_request", `The request ${part} is invalid.`, { issues });
 };
 
 export const openApiRouter = () => new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
