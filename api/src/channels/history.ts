@@ -1,0 +1,106 @@
+// History over HTTP: a channel's top-level messages by sequence, a thread, and the raw stored events a
+// client replays after `resyncRequired`. Whoever may view the channel may read it (access.ts).
+import { notFound } from "../errors.js";
+import type { Message } from "../generated/prisma/client.js";
+import type { Db } from "../lib/prisma.js";
+import type { ChannelEvent } from "../realtime/channel-events.js";
+import { type Actor, checkCanView } from "./access.js";
+import type { MessageView } from "./schemas.js";
+
+export interface SeqPage {
+  /** Older than this seq, newest of them first in the query (returned oldest first). */
+  before?: number | undefined;
+  /** Newer than this seq. */
+  after?: number | undefined;
+  limit: number;
+}
+
+/**
+ * One page of top-level messages, always returned oldest first. Without `after` it is the newest `limit`
+ * before `before` (or the end); `hasMore` says whether older ones remain. With `after` it is the oldest
+ * `limit` after it; `hasMore` says whether newer ones remain. `lastSeq` is read first, so resuming the
+ * socket from it misses nothing (what the page already holds arrives again and is deduped by seq).
+ */
+export async function listMessages(db: Db, actor: Actor, channelId: string, page: SeqPage) {
+  const { channel } = await checkCanView(db, actor, channelId);
+  const forward = page.after !== undefined;
+  const seq = forward ? { gt: page.after } : page.before === undefined ? undefined : { lt: page.before };
+  const rows = await db.message.findMany({
+    where: { channelId, parentId: null, ...(seq ? { seq } : {}) },
+    orderBy: { seq: forward ? "asc" : "desc" },
+    take: page.limit + 1,
+  });
+  const hasMore = rows.length > page.limit;
+  const messages = rows.slice(0, page.limit);
+  if (!forward) messages.reverse();
+  return { messages: await withReactions(db, actor.id, messages), hasMore, lastSeq: channel.lastSeq };
+}
+
+/** A thread's first message and its replies in seq order; asked with a reply's id, the reply's thread. */
+export async function getThread(
+  db: Db,
+  actor: Actor,
+  messageId: string,
+  page: { after?: number | undefined; limit: number },
+) {
+  const asked = await db.message.findUnique({ where: { id: messageId } });
+  if (!asked) throw notFound("Message");
+  const root = asked.parentId ? await db.message.findUnique({ where: { id: asked.parentId } }) : asked;
+  if (!root) throw notFound("Message");
+  await checkCanView(db, actor, root.channelId);
+  const rows = await db.message.findMany({
+    where: { parentId: root.id, ...(page.after === undefined ? {} : { seq: { gt: page.after } }) },
+    orderBy: { seq: "asc" },
+    take: page.limit + 1,
+  });
+  const replies = rows.slice(0, page.limit);
+  const [parent, ...views] = await withReactions(db, actor.id, [root, ...replies]);
+  return { parent: parent as MessageView, replies: views, hasMore: rows.length > page.limit };
+}
+
+/** Stored events after `after`, in seq order, exactly as subscribers received them. */
+export async function listEvents(db: Db, actor: Actor, channelId: string, after: number, limit: number) {
+  const { channel } = await checkCanView(db, actor, channelId);
+  const rows = await db.channelEvent.findMany({
+    where: { channelId, seq: { gt: after } },
+    orderBy: { seq: "asc" },
+    take: limit + 1,
+  });
+  const events = rows
+    .slice(0, limit)
+    .map((r) => ({ ...(r.payload as Omit<ChannelEvent, "seq">), seq: r.seq }) as ChannelEvent);
+  return { events, hasMore: rows.length > limit, lastSeq: channel.lastSeq };
+}
+
+type ReactionRow = { messageId: string; emoji: string; count: number; me: boolean };
+
+/** Message views with their reactions counted per emoji (first used first), in one query. */
+async function withReactions(db: Db, viewerId: string, messages: Message[]): Promise<MessageView[]> {
+  const ids = messages.map((m) => m.id);
+  const rows =
+    ids.length === 0
+      ? []
+      : await db.$queryRaw<ReactionRow[]>`
+          SELECT "messageId", emoji, count(*)::int AS count, bool_or("userId" = ${viewerId}::uuid) AS me
+          FROM "Reaction" WHERE "messageId" = ANY(${ids}::uuid[])
+          GROUP BY "messageId", emoji ORDER BY min("createdAt"), emoji`;
+  const byMessage = new Map<string, { emoji: string; count: number; me: boolean }[]>();
+  for (const { messageId, ...reaction } of rows) {
+    const list = byMessage.get(messageId) ?? [];
+    list.push(reaction);
+    byMessage.set(messageId, list);
+  }
+  return messages.map((m) => ({
+    id: m.id,
+    channelId: m.channelId,
+    seq: m.seq,
+    authorId: m.authorId,
+    body: m.deletedAt ? "" : m.body,
+    parentId: m.parentId,
+    replyCount: m.replyCount,
+    createdAt: m.createdAt.toISOString(),
+    editedAt: m.editedAt?.toISOString() ?? null,
+    deletedAt: m.deletedAt?.toISOString() ?? null,
+    reactions: m.deletedAt ? [] : (byMessage.get(m.id) ?? []),
+  }));
+}
