@@ -12,6 +12,13 @@ import type { WebSocket } from "ws";
 import { meRoutes } from "./accounts/me-routes.js";
 import { authRoutes } from "./accounts/routes.js";
 import { adminRoutes } from "./admin/routes.js";
+import {
+  adminChannelsRoutes,
+  channelRoutes,
+  directMessageRoutes,
+  messageSearchRoutes,
+  messageThreadRoutes,
+} from "./channels/routes.js";
 import { AppError } from "./errors.js";
 import { healthRoutes } from "./health/routes.js";
 import { validationHook } from "./lib/openapi.js";
@@ -55,6 +62,11 @@ export function createApp(services: Services, sockets?: SocketWiring) {
     .route("/auth", authRoutes(services))
     .route("/me", meRoutes(services))
     .route("/admin", adminRoutes(services))
+    .route("/admin/channels", adminChannelsRoutes(services))
+    .route("/channels", channelRoutes(services))
+    .route("/dms", directMessageRoutes(services))
+    .route("/messages", messageThreadRoutes(services))
+    .route("/search", messageSearchRoutes(services))
     // Generated from the routes' zod schemas; /api/docs renders it.
     .doc("/openapi.json", {
       openapi: "3.0.0",
