@@ -1,5 +1,6 @@
 // Creating, editing and archiving channels; notification preferences and read positions. Channel metadata
 // is changed here, synchronously; the channel's log then records the change (channelUpdated, memberJoined).
+
 import type { SessionUser } from "../accounts/sessions.js";
 import { conflict, notFound } from "../errors.js";
 import type { NotifyLevel } from "../generated/prisma/client.js";
@@ -7,6 +8,7 @@ import { isUniqueViolation } from "../lib/db-errors.js";
 import type { Db } from "../lib/prisma.js";
 import { deleteMessage } from "../messages/actions.js";
 import { checkMember } from "../messages/checks.js";
+import { sendUserControl } from "../realtime/control.js";
 import type { Services } from "../services.js";
 import { type Actor, checkCanManage, checkIsMember, checkNotArchived, checkNotGuest } from "./access.js";
 import { announceMembership, emitInformational } from "./announce.js";
@@ -112,6 +114,13 @@ export async function setReadPosition(db: Db, userId: string, channelId: string,
   if (row) return row.lastReadSeq;
   // No row: not a member (checkMember throws the right error), or one who joined this very moment.
   return (await checkMember(db, userId, channelId)).lastReadSeq;
+}
+
+/** setReadPosition, then tells the user's other tabs and devices (readState on every node). */
+export async function doMarkRead(services: Services, userId: string, channelId: string, seq: number): Promise<number> {
+  const position = await setReadPosition(services.db, userId, channelId, seq);
+  await sendUserControl(services.bus, userId, { type: "readState", channelId, seq: position });
+  return position;
 }
 
 /** A message of this channel, deleted through the messaging action (which lets workspace admins). */

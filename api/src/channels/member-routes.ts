@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
-import { doSetPreferences, setReadPosition } from "./actions.js";
+import { doMarkRead, doSetPreferences } from "./actions.js";
 import { doInvite, doJoin, doKick, doLeave } from "./membership.js";
 import { getChannel, listMembers } from "./queries.js";
 import {
@@ -131,7 +131,7 @@ export function memberRoutes(services: Services) {
     })
     .openapi(read, async (c) => {
       const { id } = c.req.valid("param");
-      const seq = await setReadPosition(db, requireUser(c).user.id, id, c.req.valid("json").seq);
+      const seq = await doMarkRead(services, requireUser(c).user.id, id, c.req.valid("json").seq);
       return c.json({ channelId: id, seq }, 200);
     });
 }

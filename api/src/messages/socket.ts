@@ -1,4 +1,5 @@
 // Socket handlers for messaging frames: validate (done by the protocol) → action → reply.
+import { doMarkRead } from "../channels/actions.js";
 import type { HandlerMap } from "../realtime/handlers.js";
 import { deleteMessage, editMessage, type HereResolver, sendMessage, toggleReaction } from "./actions.js";
 
@@ -8,4 +9,8 @@ export const messageHandlers = (here: HereResolver): HandlerMap => ({
   editMessage: (ctx, r) => editMessage(ctx.services, ctx.user, r.messageId, r.body),
   deleteMessage: (ctx, r) => deleteMessage(ctx.services, ctx.user, r.messageId),
   toggleReaction: (ctx, r) => toggleReaction(ctx.services, ctx.user, r.messageId, r.emoji),
+  markRead: async (ctx, { channelId, seq }) => ({
+    channelId,
+    seq: await doMarkRead(ctx.services, ctx.user.id, channelId, seq),
+  }),
 });

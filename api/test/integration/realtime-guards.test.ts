@@ -133,6 +133,39 @@ describe("a connected socket", () => {
     socket.close();
   });
 
+  it("syncs the read position to the user's other sockets, from the socket and over HTTP", async () => {
+    const [reader, writer] = await Promise.all([createUser(services.db), createUser(services.db)]);
+    const channel = await createChannel(services.db, [reader.id, writer.id]);
+    const token = await sessionToken(services.db, reader.id);
+    const [tab1, tab2] = await Promise.all([TestSocket.connect(api.url, token), TestSocket.connect(api.url, token)]);
+    const out = await TestSocket.connect(api.url, await sessionToken(services.db, writer.id));
+    await Promise.all([tab1.ok("resume", { positions: {} }), tab2.ok("resume", { positions: {} })]);
+    for (let i = 0; i < 3; i++)
+      await out.ok("sendMessage", { channelId: channel.id, clientId: `w${i}`, body: `w${i}` });
+    await waitFor(() => tab2.events(channel.id).length === 3, "three messages");
+
+    expect(await tab1.ok("markRead", { channelId: channel.id, seq: 2 })).toEqual({ channelId: channel.id, seq: 2 });
+    await waitFor(() => tab2.frames.some((f) => f.type === "readState"), "readState on the other tab");
+    expect(tab2.frames.filter((f) => f.type === "readState")).toEqual([
+      { type: "readState", channelId: channel.id, seq: 2 },
+    ]);
+    // Never backwards, never past the end.
+    expect(await tab1.ok("markRead", { channelId: channel.id, seq: 1 })).toEqual({ channelId: channel.id, seq: 2 });
+    const res = await fetch(`${api.url}/api/channels/${channel.id}/read`, {
+      method: "POST",
+      headers: {
+        cookie: `parley_session=${token}`,
+        origin: api.url.replace("127.0.0.1", "localhost"),
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ seq: 99 }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ channelId: channel.id, seq: 3 });
+    await waitFor(() => tab2.frames.some((f) => f.type === "readState" && f.seq === 3), "readState from HTTP");
+    for (const s of [tab1, tab2, out]) s.close();
+  });
+
   it("closes a socket that keeps sending garbage", async () => {
     const user = await createUser(services.db);
     const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));
