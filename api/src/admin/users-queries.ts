@@ -1,6 +1,8 @@
 // The admin user list: prefix search on email or display name, filters, sort, keyset pagination.
-// Raw SQL so the prefix match is a plain `LIKE 'prefix%'` on the lower-cased columns, which the
-// text_pattern_ops indexes (User_email_prefix_idx, User_nameKey_prefix_idx) serve.
+// Raw SQL so that the text_pattern_ops indexes (User_email_prefix_idx, User_nameKey_prefix_idx) serve
+// both the prefix match (a plain `LIKE 'prefix%'` on the lower-cased columns) and the order: names and
+// emails sort bytewise with those indexes' own operators (~<~), the same on every server, whatever the
+// database's collation. EXPLAINed on 100,000 users in api/scripts/bench-user-search.ts.
 import { z } from "@hono/zod-openapi";
 import { badRequest, notFound } from "../errors.js";
 import { Prisma, type User } from "../generated/prisma/client.js";
@@ -34,8 +36,29 @@ export type UserRow = Omit<User, "passwordHash" | "nameKey" | "updatedAt"> & { h
 export const prefixPattern = (prefix: string) => `${prefix.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
 
 export async function searchUsers(db: Db, search: UserSearch) {
+  const conditions = filters(search);
+  if (search.cursor) conditions.push(after(search, search.cursor));
+  const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const select = Prisma.sql`
+    SELECT "id", "email", "nameKey", "displayName", "role", "state", "banReason", "bannedUntil", "avatarUrl",
+           "statusText", "timeZone", "lastSeenAt", "createdAt", ("passwordHash" IS NOT NULL) AS "hasPassword",
+           ${COLUMN[search.sort]} AS "key"
+    FROM "User" ${where}`;
+  const order = orderBy(search);
+  const limit = search.limit + 1;
+  // With a prefix, the matches come from the prefix indexes and are sorted after: the fence (OFFSET 0)
+  // keeps the planner from walking a whole sort index in the hope of meeting enough matches early.
+  const source = search.q ? Prisma.sql`SELECT * FROM (${select} OFFSET 0) AS "matches"` : select;
+  const rows = await db.$queryRaw<UserRow[]>`${source} ORDER BY ${order} LIMIT ${limit}`;
+  const page = rows.slice(0, search.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > search.limit && last ? encodeCursor([search.sort, search.order, keyString(last.key), last.id]) : null;
+  return { users: page, nextCursor };
+}
+
+function filters(search: UserSearch): Prisma.Sql[] {
   const now = new Date();
-  const column = COLUMN[search.sort];
   const conditions: Prisma.Sql[] = [];
   if (search.q) {
     const pattern = prefixPattern(search.q);
@@ -49,28 +72,34 @@ export async function searchUsers(db: Db, search: UserSearch) {
   } else if (search.state) {
     conditions.push(Prisma.sql`"state" = ${search.state}::"UserState"`);
   }
-  if (search.cursor) {
-    const [sort, order, key, id] = decodeCursor(search.cursor, CursorSchema);
-    if (sort !== search.sort || order !== search.order) {
-      throw badRequest("invalid_cursor", "This cursor belongs to another sort order.");
-    }
-    const value = search.sort === "createdAt" ? Prisma.sql`${new Date(key)}` : Prisma.sql`${key}`;
-    const after = search.order === "asc" ? Prisma.sql`>` : Prisma.sql`<`;
-    conditions.push(Prisma.sql`(${column}, "id") ${after} (${value}, ${id}::uuid)`);
+  return conditions;
+}
+
+function orderBy({ sort, order }: UserSearch) {
+  const direction = Prisma.raw(order === "asc" ? "ASC" : "DESC");
+  if (sort === "createdAt") return Prisma.sql`"createdAt" ${direction}, "id" ${direction}`;
+  return Prisma.sql`${COLUMN[sort]} USING ${Prisma.raw(order === "asc" ? "~<~" : "~>~")}, "id" ${direction}`;
+}
+
+/**
+ * Rows strictly after the cursor's row in the list's order. Each first comparison is implied by the
+ * rest; it is there so that the index scan starts at the cursor instead of at the top of the list.
+ */
+function after(search: UserSearch, cursor: string) {
+  const [sort, order, key, id] = decodeCursor(cursor, CursorSchema);
+  if (sort !== search.sort || order !== search.order) {
+    throw badRequest("invalid_cursor", "This cursor belongs to another sort order.");
   }
-  const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
-  const direction = search.order === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-  const rows = await db.$queryRaw<UserRow[]>`
-    SELECT "id", "email", "displayName", "role", "state", "banReason", "bannedUntil", "avatarUrl", "statusText",
-           "timeZone", "lastSeenAt", "createdAt", ("passwordHash" IS NOT NULL) AS "hasPassword", ${column} AS "key"
-    FROM "User" ${where}
-    ORDER BY ${column} ${direction}, "id" ${direction}
-    LIMIT ${search.limit + 1}`;
-  const page = rows.slice(0, search.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > search.limit && last ? encodeCursor([search.sort, search.order, keyString(last.key), last.id]) : null;
-  return { users: page, nextCursor };
+  const beyond = Prisma.raw(order === "asc" ? ">" : "<");
+  if (sort === "createdAt") {
+    const at = new Date(key);
+    const fromAt = Prisma.raw(order === "asc" ? ">=" : "<=");
+    return Prisma.sql`"createdAt" ${fromAt} ${at} AND ("createdAt", "id") ${beyond} (${at}, ${id}::uuid)`;
+  }
+  const column = COLUMN[sort];
+  const beyondKey = Prisma.raw(order === "asc" ? "~>~" : "~<~");
+  const fromKey = Prisma.raw(order === "asc" ? "~>=~" : "~<=~");
+  return Prisma.sql`${column} ${fromKey} ${key} AND (${column} ${beyondKey} ${key} OR (${column} = ${key} AND "id" ${beyond} ${id}::uuid))`;
 }
 
 const keyString = (key: unknown) => (key instanceof Date ? key.toISOString() : String(key));
