@@ -1,0 +1,90 @@
+// For every kind of channel event: a history page with the event applied (web/src/store) equals a fresh
+// history fetch. Real API process, persister, PostgreSQL, Redis and Kafka.
+import { randomUUID } from "node:crypto";
+import type { ChannelEvent, MessageView } from "api/client";
+import {
+  type ApiProcess,
+  createChannel,
+  createTestStack,
+  createUser,
+  sessionToken,
+  startApi,
+  TestSocket,
+  type TestStack,
+  waitFor,
+} from "api/test-support";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { applyEvent, type ChannelMessages, fromHistory } from "../src/store/channel-messages";
+
+let stack: TestStack;
+let api: ApiProcess;
+
+beforeAll(async () => {
+  stack = await createTestStack({ redis: true, kafka: true });
+  api = await startApi(stack.env);
+}, 200_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await stack?.cleanup();
+});
+
+async function history(token: string, channelId: string) {
+  const res = await fetch(`${api.url}/api/channels/${channelId}/messages?limit=100`, {
+    headers: { cookie: `parley_session=${token}` },
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { messages: MessageView[]; lastSeq: number };
+}
+
+const view = (state: ChannelMessages) => [...state.messages.values()].sort((a, b) => a.seq - b.seq);
+
+it("applying each event kind to an older page equals a fresh fetch", async () => {
+  const services = await stack.open();
+  const [viewer, other] = await Promise.all([createUser(services.db), createUser(services.db)]);
+  const channel = await createChannel(services.db, [viewer.id, other.id]);
+  const viewerToken = await sessionToken(services.db, viewer.id);
+  const me = await TestSocket.connect(api.url, viewerToken);
+  const them = await TestSocket.connect(api.url, await sessionToken(services.db, other.id));
+  await Promise.all([me.ok("resume", { positions: {} }), them.ok("resume", { positions: {} })]);
+
+  const sent: string[] = [];
+  const send = async (socket: TestSocket, body: string, parentId?: string) => {
+    const r = await socket.ok("sendMessage", {
+      channelId: channel.id,
+      clientId: randomUUID(),
+      body,
+      ...(parentId ? { parentId } : {}),
+    });
+    sent.push(r.messageId);
+    return r.messageId;
+  };
+  const first = await send(them, "first");
+  const second = await send(me, "second <b>bold</b>");
+  await them.ok("toggleReaction", { messageId: first, emoji: "🎉" });
+  await waitFor(() => me.events(channel.id).length === 3, "the starting events");
+
+  const steps: [string, () => Promise<unknown>][] = [
+    ["messageCreated", () => send(them, "third")],
+    ["messageCreated (reply)", () => send(me, "a reply", first)],
+    ["messageEdited", () => me.ok("editMessage", { messageId: second, body: "second, edited" })],
+    ["reactionAdded (viewer)", () => me.ok("toggleReaction", { messageId: first, emoji: "🎉" })],
+    ["reactionAdded (other)", () => them.ok("toggleReaction", { messageId: second, emoji: "👍" })],
+    ["reactionRemoved (other)", () => them.ok("toggleReaction", { messageId: first, emoji: "🎉" })],
+    ["reactionRemoved (viewer)", () => me.ok("toggleReaction", { messageId: first, emoji: "🎉" })],
+    ["messageDeleted", () => me.ok("deleteMessage", { messageId: second })],
+  ];
+  for (const [kind, act] of steps) {
+    const before = fromHistory(viewer.id, await history(viewerToken, channel.id));
+    const seen = me.events(channel.id).length;
+    await act();
+    await waitFor(() => me.events(channel.id).length === seen + 1, `the ${kind} event`);
+    const event = me.events(channel.id).at(-1) as ChannelEvent;
+    const applied = applyEvent(before, event);
+    const fresh = await history(viewerToken, channel.id);
+    expect({ kind, messages: view(applied) }).toEqual({ kind, messages: fresh.messages });
+    expect(applied.lastSeq).toBe(fresh.lastSeq);
+  }
+  me.close();
+  them.close();
+}, 120_000);
