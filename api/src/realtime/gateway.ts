@@ -5,7 +5,7 @@ import type { UpgradeWebSocket } from "hono/ws";
 import type { WebSocket } from "ws";
 import { AppError } from "../errors.js";
 import { allowedOrigins } from "../lib/origins.js";
-import { type AuthEnv, assertActive, sessionMiddleware } from "../middleware/session/index.js";
+import { type AuthEnv, requireUser, sessionMiddleware } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
 import { Connection } from "./connection.js";
 import type { Hub } from "./hub.js";
@@ -21,11 +21,9 @@ export function socketRoutes(services: Services, hub: Hub, upgradeWebSocket: Upg
         throw new AppError(403, "bad_origin", `Origin ${origin} may not open sockets.`);
       await next();
     },
-    sessionMiddleware(services.db, services.config.SESSION_DAYS),
+    sessionMiddleware(services.db, services.config.SESSION_DAYS, services.kv),
     async function requireActiveSession(c, next) {
-      const auth = c.get("auth");
-      if (!auth) throw new AppError(401, "unauthorized", "Sign in first.");
-      assertActive(auth.user);
+      requireUser(c); // 401 without a session; 403 banned, also for a session the ban revoked
       await next();
     },
     upgradeWebSocket((c) => {
