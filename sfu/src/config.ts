@@ -36,6 +36,12 @@ const envSchema = z
     SFU_INITIAL_OUTGOING_BITRATE: bitrate.default(1_000_000),
     /** An API node that answers no ping for this long is gone, and so are the peers it hosted. */
     SFU_LINK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(6000),
+    /**
+     * A participant whose transports receive nothing (no media, no RTCP, none of the ICE consent checks
+     * browsers send every 4-6 s) for this long has vanished, even if its API node has not noticed yet.
+     * Checked every second, so it is removed within this plus one second.
+     */
+    SFU_PEER_TIMEOUT_MS: z.coerce.number().int().min(2000).max(120_000).default(7000),
   })
   .refine((c) => c.SFU_RTC_MIN_PORT < c.SFU_RTC_MAX_PORT, {
     path: ["SFU_RTC_MAX_PORT"],

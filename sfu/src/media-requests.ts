@@ -48,9 +48,11 @@ export async function createTransport(ctx: Ctx, { direction }: Data<"createTrans
   }
   peer.transports.set(transport.id, { transport, direction });
   transport.observer.once("close", () => peer.transports.delete(transport.id));
+  // The client closed its side (DTLS close alert) or the handshake failed: this peer's media is over.
   transport.on("dtlsstatechange", (state) => {
-    if (state === "failed" || state === "closed")
-      room.log.warn({ peerId: peer.id, transportId: transport.id, state }, "dtls");
+    if (state !== "failed" && state !== "closed") return;
+    room.log.info({ peerId: peer.id, transportId: transport.id, state }, "transport closed by the client; peer leaves");
+    room.leave(peer, "disconnected");
   });
   // Caps are per transport; a peer has one of each direction in practice, so they are per peer.
   if (direction === "send") await transport.setMaxIncomingBitrate(config.SFU_MAX_INCOMING_BITRATE);

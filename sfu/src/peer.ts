@@ -17,6 +17,13 @@ export class Peer {
   handRaised = false;
   readonly muted = { mic: false, camera: false };
   closed = false;
+  /**
+   * When its transports last received anything (or when it joined): the check before the one that saw
+   * more bytes, so the silence measured is never longer than the real one.
+   */
+  private heardAt = Date.now();
+  private checkedAt = Date.now();
+  private bytesHeard = 0;
 
   constructor(
     readonly id: string,
@@ -47,6 +54,21 @@ export class Peer {
       screenSharing: producers.some((p) => p.source === "screen"),
       producers,
     };
+  }
+
+  /** How long its transports have received nothing; a peer still setting up counts from its join. */
+  async silentForMs(): Promise<number> {
+    let bytes = 0;
+    for (const { transport } of this.transports.values()) {
+      if (transport.closed) continue;
+      bytes += (await transport.getStats())[0]?.bytesReceived ?? 0;
+    }
+    if (bytes > this.bytesHeard) {
+      this.bytesHeard = bytes;
+      this.heardAt = this.checkedAt;
+    }
+    this.checkedAt = Date.now();
+    return this.checkedAt - this.heardAt;
   }
 
   /** Closing the transports closes every producer and consumer on them (mediasoup cascades). */

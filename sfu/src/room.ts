@@ -10,6 +10,9 @@ import { Peer, type PeerProducer } from "./peer.js";
 import type { CallEvent, EndReason, LeaveReason } from "./protocol.js";
 import type { WorkerPool } from "./workers.js";
 
+/** How often peers' transports are checked for silence (SFU_PEER_TIMEOUT_MS). */
+const WATCH_INTERVAL_MS = 1000;
+
 export type RoomHooks = {
   /** Every API node connected now: each hears that a call ended, whether or not it hosts a peer of it. */
   links(): Iterable<Link>;
@@ -23,6 +26,7 @@ export class Room {
   private peakPeers = 0;
   private speakerId: string | null = null;
   closed = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   private constructor(
     readonly id: string,
@@ -31,7 +35,10 @@ export class Room {
     readonly config: SfuConfig,
     readonly log: Logger,
     private readonly hooks: RoomHooks,
-  ) {}
+  ) {
+    this.watchdog = setInterval(() => void this.dropSilentPeers(), WATCH_INTERVAL_MS);
+    this.watchdog.unref();
+  }
 
   static async create(id: string, pool: WorkerPool, config: SfuConfig, log: Logger, hooks: RoomHooks) {
     const router = await pool.createRouter(mediaCodecs);
@@ -78,9 +85,22 @@ export class Room {
     }
   }
 
+  /** A peer whose client vanished without its API node noticing (no FIN, a dead network) goes here. */
+  private async dropSilentPeers() {
+    const timeout = this.config.SFU_PEER_TIMEOUT_MS;
+    for (const peer of [...this.peers.values()]) {
+      const silent = await peer.silentForMs().catch(() => 0);
+      if (silent > timeout && !peer.closed) {
+        this.log.warn({ peerId: peer.id, silentMs: silent }, "peer's transports went silent; removing it");
+        this.leave(peer, "disconnected");
+      }
+    }
+  }
+
   close(reason: EndReason) {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.watchdog);
     const remaining = [...this.peers.values()];
     this.peers.clear();
     for (const peer of remaining) peer.close();

@@ -1,11 +1,13 @@
-// A peer is as alive as the API node that hosts it: a node whose socket closes, or that stops answering
-// (here: a TCP relay that silently stops passing bytes), takes its peers out of their calls.
+// Peers that vanish are cleaned up within 10 s, however they vanish: the API node hosting them closes its
+// socket or stops answering (a TCP relay that silently stops passing bytes), or the client's own network
+// dies while its API node stays (a UDP relay in its media path that stops passing packets).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SfuClient } from "../../src/client.js";
-import { connectNode, joinPeer } from "../support/harness.js";
+import { connectNode, joinPeer, sleep } from "../support/harness.js";
 import { requireWorker, type SfuProcess, startSfu } from "../support/sfu-process.js";
 import { startProxy } from "../support/tcp-proxy.js";
 import type { TestPeer } from "../support/test-peer.js";
+import { startUdpRelay, type UdpRelay } from "../support/udp-relay.js";
 
 describe.runIf(requireWorker(import.meta.filename))("peers that vanish", () => {
   const callId = "call-liveness";
@@ -76,5 +78,46 @@ describe.runIf(requireWorker(import.meta.filename))("peers that vanish", () => {
     y.close();
     n3.kill();
     await relay.close();
+  });
+
+  test("a client whose network dies while its node stays: removed within 10 s; quiet listeners stay", async () => {
+    const relays: UdpRelay[] = [];
+    // z's media goes through relays (UDP candidates only), so its network can be cut.
+    const z = await joinPeer(n1, callId, "z", {
+      mapCandidates: async (candidates) => {
+        const udp = candidates.filter((c) => c.protocol === "udp");
+        return Promise.all(
+          udp.map(async (c) => {
+            const relay = await startUdpRelay(c.ip, c.port);
+            relays.push(relay);
+            return { ...c, ip: "127.0.0.1", port: relay.port };
+          }),
+        );
+      },
+    });
+    await z.produceAudio();
+    await a.waitFor("z's audio", (e) => e.type === "newProducer" && e.peerId === z.peerId);
+    // A listener that sends nothing of its own, only receives a's audio, for longer than the timeout.
+    const listener = await joinPeer(n1, callId, "listener");
+    const mark = a.mark();
+    const start = Date.now();
+    for (const relay of relays) relay.freeze();
+    z.stopMedia();
+    await a.waitFor(
+      "z to be dropped",
+      (e) => e.type === "peerLeft" && e.peerId === z.peerId && e.reason === "disconnected",
+      10_000,
+      mark,
+    );
+    const elapsed = Date.now() - start;
+    console.log(`silent client dropped after ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(10_000);
+    expect(elapsed).toBeGreaterThan(5000); // the silence watchdog, not anything that said goodbye
+    await sleep(Math.max(0, 9000 - (Date.now() - start)));
+    const { peers } = await n1.request("getParticipants", { callId }, {});
+    expect(peers.map((p) => p.peerId).sort()).toEqual([a.peerId, listener.peerId].sort());
+    z.close();
+    listener.close();
+    for (const relay of relays) relay.close();
   });
 });

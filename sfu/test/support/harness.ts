@@ -1,17 +1,27 @@
 // Drives the SFU exactly as an API node does: one SfuClient per "node", peers joined through it, and the
 // node's event frames handed to the peers they name.
 import { SfuClient } from "../../src/client.js";
-import { TestPeer } from "./test-peer.js";
+import { type PeerOptions, TestPeer } from "./test-peer.js";
 
 export async function connectNode(url: string, secret: string, nodeId: string): Promise<SfuClient> {
   return SfuClient.connect({ url, secret, nodeId, keepaliveMs: 1000 });
 }
 
-export async function joinPeer(node: SfuClient, callId: string, name: string): Promise<TestPeer> {
+export async function joinPeer(
+  node: SfuClient,
+  callId: string,
+  name: string,
+  options: PeerOptions = {},
+): Promise<TestPeer> {
   const peerId = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-  const peer = new TestPeer(name, peerId, {
-    request: (method, data) => node.request(method, { callId, peerId }, data),
-  });
+  const peer = new TestPeer(
+    name,
+    peerId,
+    {
+      request: (method, data) => node.request(method, { callId, peerId }, data),
+    },
+    options,
+  );
   node.on("event", (frame) => {
     if (frame.callId === callId && frame.to.includes(peerId)) peer.handleEvent(frame.event);
   });

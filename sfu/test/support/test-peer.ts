@@ -28,6 +28,11 @@ export type PeerSignal = {
   request<M extends PeerMethod>(method: M, data: RequestData<M>): Promise<SfuResults[M]>;
 };
 
+export type PeerOptions = {
+  /** Changes the SFU's ICE candidates before use (tests put a relay in the path this way). */
+  mapCandidates?(candidates: types.IceCandidate[]): Promise<types.IceCandidate[]>;
+};
+
 export type Received = {
   info: ConsumerInfo;
   consumer: types.Consumer;
@@ -72,6 +77,7 @@ export class TestPeer {
     readonly name: string,
     readonly peerId: string,
     private readonly signal: PeerSignal,
+    private readonly options: PeerOptions = {},
   ) {}
 
   /** After joining: loads the device, opens both transports and consumes what the others already send. */
@@ -89,10 +95,11 @@ export class TestPeer {
   private async transport(direction: "send" | "recv") {
     const device = this.need(this.device, "device");
     const info = await this.signal.request("createTransport", { direction });
+    const candidates = info.iceCandidates as types.IceCandidate[];
     const options = {
       id: info.transportId,
       iceParameters: info.iceParameters,
-      iceCandidates: info.iceCandidates as types.IceCandidate[],
+      iceCandidates: this.options.mapCandidates ? await this.options.mapCandidates(candidates) : candidates,
       dtlsParameters: info.dtlsParameters,
     };
     const transport = direction === "send" ? device.createSendTransport(options) : device.createRecvTransport(options);
