@@ -60,6 +60,12 @@ const envSchema = z.object({
   PRESENCE_TTL_MS: z.coerce.number().int().min(3000).max(600_000).default(45_000),
   /** Bearer token for GET /metrics; unset: loopback clients only. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Bytes queued for one socket beyond which it is closed as a slow consumer (it reconnects and resumes). */
+  SOCKET_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16_384)
+    .default(4 * 1024 * 1024),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NODE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
   /** Folder of the built web client and admin dashboard to serve; unset serves them from the repo. */

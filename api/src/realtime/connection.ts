@@ -16,8 +16,11 @@ import type { SocketContext } from "./handlers.js";
 import type { Hub } from "./hub.js";
 import { CloseCode, HEARTBEAT_MS, MAX_FRAME_BYTES, type ServerFrame } from "./protocol.js";
 
-/** Bytes queued for a socket beyond which it is closed as a slow consumer (it resumes on reconnect). */
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * A slow consumer that does not read its close frame either is cut off after this. Nothing more is queued
+ * for it once closing, so waiting costs no memory, and a client that reads on late still learns to resume.
+ */
+const CLOSE_GRACE_MS = 30_000;
 const MAX_INVALID_FRAMES = 20;
 
 export class Connection {
@@ -193,8 +196,9 @@ export class Connection {
   sendRaw(frame: string) {
     if (this.closed) return;
     const buffered = this.ws.raw?.bufferedAmount ?? 0;
-    if (buffered > MAX_BUFFERED_BYTES) {
+    if (buffered > this.services.config.SOCKET_MAX_BUFFERED_BYTES) {
       this.close(CloseCode.slowConsumer, "too far behind: reconnect and resume");
+      setTimeout(() => this.ws.raw?.terminate(), CLOSE_GRACE_MS).unref();
       return;
     }
     this.ws.send(frame);
