@@ -6,7 +6,7 @@ import { CloseCode } from "../../src/realtime/protocol.js";
 import type { Running } from "../../src/start-services.js";
 import { createChannel, createUser } from "../support/fixtures.js";
 import { type ApiProcess, startApi } from "../support/processes.js";
-import { sessionToken, TestSocket, waitFor } from "../support/socket-client.js";
+import { sessionToken, TestSocket } from "../support/socket-client.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
 const SENDERS = 5;
