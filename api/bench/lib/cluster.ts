@@ -1,0 +1,113 @@
+// One scenario's running product: its private stack, a standalone persister and N API nodes (persister
+// off on the nodes, as in production), optionally under --cpu-prof. stop() ends them and summarizes profiles.
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { LoadPool } from "../load/pool.js";
+import { mainThreadProfile, type NodeProcess, startApiNode, startPersisterNode } from "./processes.js";
+import { printProfile, summarizeProfile } from "./profile.js";
+import type { ProfileSummary } from "./report.js";
+import { stateDir } from "./report.js";
+import { type BenchStack, createStack } from "./stack.js";
+
+export interface BenchContext {
+  quick: boolean;
+  profile: boolean;
+  /** Load-generator processes per scenario. */
+  workers: number;
+}
+
+export const log = (scenario: string, message: string) =>
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${scenario}: ${message}`);
+
+export class Cluster {
+  nodes: NodeProcess[] = [];
+  persister?: NodeProcess;
+  pool?: LoadPool;
+  private readonly profileDir?: string;
+  private stopped = false;
+  /** The span profiles are summarized over (monotonicUs), widened by each measured window. */
+  private window?: [number, number];
+
+  private constructor(
+    readonly scenario: string,
+    readonly stack: BenchStack,
+    ctx: BenchContext,
+  ) {
+    if (ctx.profile) {
+      this.profileDir = path.join(stateDir, "profiles", scenario);
+      rmSync(this.profileDir, { recursive: true, force: true });
+      mkdirSync(this.profileDir, { recursive: true });
+    }
+  }
+
+  /** Where the first API node writes heap snapshots (on SIGUSR2), when asked for. */
+  heapDir?: string;
+
+  static async start(
+    scenario: string,
+    ctx: BenchContext,
+    opts: { nodes: number; env?: Record<string, string>; heapSnapshots?: boolean; inspect?: boolean },
+  ) {
+    const stack = await createStack(scenario, opts.env);
+    const cluster = new Cluster(scenario, stack, ctx);
+    try {
+      log(scenario, `starting a persister and ${opts.nodes} API node(s) on database ${stack.name}`);
+      // The first node creates the topics and runs migrations; the rest start together.
+      if (opts.heapSnapshots && cluster.profileDir) {
+        cluster.heapDir = path.join(cluster.profileDir, "heap");
+        mkdirSync(cluster.heapDir, { recursive: true });
+      }
+      const firstArgs = [
+        ...(cluster.heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${cluster.heapDir}`] : []),
+        ...(opts.inspect ? ["--inspect=127.0.0.1:0"] : []),
+      ];
+      cluster.nodes.push(await startApiNode("api-1", stack.env, cluster.profileDir, firstArgs));
+      const [persister, ...more] = await Promise.all([
+        startPersisterNode(stack.env, cluster.profileDir),
+        ...Array.from({ length: opts.nodes - 1 }, (_, i) =>
+          startApiNode(`api-${i + 2}`, stack.env, cluster.profileDir),
+        ),
+      ]);
+      cluster.persister = persister;
+      cluster.nodes.push(...more);
+      return cluster;
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+
+  /** Marks a measured span: profile summaries cover the union of these, not start-up. */
+  noteWindow(from: number, to: number) {
+    this.window = this.window ? [Math.min(this.window[0], from), Math.max(this.window[1], to)] : [from, to];
+  }
+
+  get api() {
+    return this.nodes[0] as NodeProcess;
+  }
+
+  loadPool(workers: number) {
+    this.pool ??= new LoadPool(workers);
+    return this.pool;
+  }
+
+  /** Stops load, nodes and persister, drops the stack; returns the CPU profiles' summaries, if profiling. */
+  async stop(): Promise<Record<string, ProfileSummary> | undefined> {
+    if (this.stopped) return undefined;
+    this.stopped = true;
+    await this.pool?.close();
+    await Promise.all([...this.nodes, this.persister].map((p) => p?.stop()));
+    await this.stack.cleanup();
+    if (!this.profileDir) return undefined;
+    const summaries: Record<string, ProfileSummary> = {};
+    for (const p of [...this.nodes, this.persister]) {
+      if (!p) continue;
+      const file = mainThreadProfile(path.join(this.profileDir, p.name));
+      const summary = file ? summarizeProfile(file, this.window) : null;
+      if (!summary) continue;
+      summaries[p.name] = summary;
+      printProfile(`${this.scenario}/${p.name}`, summary);
+    }
+    return summaries;
+  }
+}

@@ -1,0 +1,91 @@
+// One fixed-rate sending phase: warm up, then measure a window (rates, latencies, CPU, persister lag) while
+// printing progress, then wait for every send's reply. Deliveries still in flight are checked afterwards.
+import type { LoadPool, Window } from "../load/pool.js";
+import { log } from "./cluster.js";
+import { type Parties, PartyMeter } from "./cpu.js";
+import type { LagSampler } from "./lag.js";
+import { monotonicUs } from "./profile.js";
+
+export interface PhaseOptions {
+  scenario: string;
+  targets: { worker: number; client: number; channelId: string }[];
+  ratePerSec: number;
+  warmupMs: number;
+  measureMs: number;
+  tag: string;
+  bodyBytes: number;
+  /** Delivery groups whose latency is reported (e.g. only receivers on other nodes). */
+  groups?: string[];
+  lag?: LagSampler;
+  /** The suite's processes by party (API nodes, persister, load generators) for CPU use per party. */
+  parties: Parties;
+  /** Told the measured span, so CPU profiles are summarized over it. */
+  cluster?: { noteWindow(from: number, to: number): void };
+}
+
+export interface PhaseResult {
+  window: Window;
+  seconds: number;
+  sendsPerSec: number;
+  acksPerSec: number;
+  deliveriesPerSec: number;
+  cores: Record<string, number>;
+  accepted: Record<string, number>;
+  sent: number;
+  acked: number;
+  errors: Record<string, number>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runPhase(pool: LoadPool, opts: PhaseOptions): Promise<PhaseResult> {
+  const sending = pool.send(opts.targets, {
+    ratePerSec: opts.ratePerSec,
+    durationMs: opts.warmupMs + opts.measureMs,
+    tag: opts.tag,
+    bodyBytes: opts.bodyBytes,
+  });
+  await sleep(opts.warmupMs);
+  pool.resetWindow();
+  opts.lag?.reset();
+  const cpu = new PartyMeter(opts.parties);
+  const from = monotonicUs();
+  const progress = setInterval(() => {
+    const w = pool.window;
+    const s = w.seconds;
+    const latency = w.latencyOf(opts.groups).summary();
+    log(
+      opts.scenario,
+      `${opts.tag}: ${Math.round(s)} s  sends ${Math.round(w.sent / s)}/s  acks ${Math.round(w.acked / s)}/s  ` +
+        `deliveries ${Math.round(w.deliveredTotal(opts.groups) / s)}/s  p99 ${latency.p99} ms  errors ${w.errorTotal()}`,
+    );
+  }, 5000);
+  await sleep(opts.measureMs);
+  clearInterval(progress);
+  opts.cluster?.noteWindow(from, monotonicUs());
+  const window = pool.window;
+  const seconds = window.seconds;
+  const cores = cpu.cores();
+  pool.resetWindow();
+  const sent = await sending;
+  return {
+    window,
+    seconds,
+    sendsPerSec: window.sent / seconds,
+    acksPerSec: window.acked / seconds,
+    deliveriesPerSec: window.deliveredTotal(opts.groups) / seconds,
+    cores,
+    accepted: sent.accepted,
+    sent: sent.sent,
+    acked: sent.acked,
+    errors: sent.errors,
+  };
+}
+
+/** Sums per-channel accepted counts of several phases. */
+export function addAccepted(into: Record<string, number>, more: Record<string, number>) {
+  for (const [c, n] of Object.entries(more)) into[c] = (into[c] ?? 0) + n;
+  return into;
+}
+
+export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;

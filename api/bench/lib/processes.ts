@@ -1,0 +1,135 @@
+// API nodes and the persister as real processes, like test/support/processes.ts, but with node flags
+// (--cpu-prof for profiles) and /proc sampling (RSS, CPU time, open descriptors) of each.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { freePort } from "../../test/support/processes.js";
+
+const apiDir = path.resolve(import.meta.dirname, "..", "..");
+const TICKS_PER_SECOND = 100; // CLK_TCK on Linux
+
+export interface Usage {
+  rssBytes: number;
+  /** User + system CPU time, in seconds. */
+  cpuSeconds: number;
+  fds: number;
+}
+
+/** RSS, CPU time and descriptor count of a process, from /proc. */
+export function usageOf(pid: number): Usage {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / TICKS_PER_SECOND, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+/** The main thread's profile among those a process wrote (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
+export function mainThreadProfile(dir: string): string | undefined {
+  try {
+    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile") && f.split(".")[4] === "0");
+    return file ? path.join(dir, file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface NodeProcess {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  entry: "src/main.ts" | "src/persister/main.ts";
+  env: Record<string, string>;
+  /** Directory for a V8 CPU profile written at exit; none when unset. */
+  profileDir?: string | undefined;
+  readyText: string;
+  port?: number;
+  /** More node flags (e.g. --heapsnapshot-signal). */
+  nodeArgs?: string[];
+}
+
+export async function spawnNode(opts: SpawnOptions, timeoutMs = 120_000): Promise<NodeProcess> {
+  const nodeArgs = ["--import", "tsx", "--max-old-space-size=8192", ...(opts.nodeArgs ?? [])];
+  // Default file names: every thread (tsx runs its loader in a worker) writes its own profile.
+  if (opts.profileDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.profileDir, opts.name)}`);
+  const child = spawn(process.execPath, [...nodeArgs, opts.entry], {
+    cwd: apiDir,
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (d: Buffer) => {
+    output = (output + d).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const handle: NodeProcess = {
+    name: opts.name,
+    child,
+    pid: child.pid ?? 0,
+    url: opts.port ? `http://127.0.0.1:${opts.port}` : "",
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${opts.name} not ready after ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const check = () => {
+      if (!output.includes(opts.readyText)) return;
+      clearTimeout(timer);
+      child.stdout?.off("data", check);
+      resolve();
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${opts.name} exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return handle;
+}
+
+export async function startApiNode(
+  name: string,
+  env: Record<string, string>,
+  profileDir?: string,
+  nodeArgs?: string[],
+) {
+  const port = await freePort();
+  return spawnNode({
+    name,
+    entry: "src/main.ts",
+    env: { ...env, NODE_ID: name, HOST: "127.0.0.1", PORT: String(port) },
+    profileDir,
+    readyText: "Parley is running",
+    port,
+    nodeArgs,
+  });
+}
+
+export function startPersisterNode(env: Record<string, string>, profileDir?: string) {
+  return spawnNode({
+    name: "persister",
+    entry: "src/persister/main.ts",
+    env: { ...env, NODE_ID: "persister" },
+    profileDir,
+    readyText: "persister ready",
+  });
+}
