@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { SessionUser } from "../accounts/sessions.js";
 import { AppError, badRequest, forbidden } from "../errors.js";
 import { enforceLimit } from "../lib/rate-limit.js";
-import type { PendingChannelEvent } from "../realtime/channel-events.js";
+import { MAX_HERE_MENTIONS, type PendingChannelEvent } from "../realtime/channel-events.js";
 import { emitChannelEvents } from "../realtime/emit.js";
 import type { Services } from "../services.js";
 import { checkCanPost, checkMessage, isWorkspaceAdmin } from "./checks.js";
@@ -98,7 +98,7 @@ async function resolveMentions(services: Services, channelId: string, body: stri
   return {
     userIds: members.map((m) => m.userId),
     channel: parsed.channel,
-    hereUserIds: parsed.here && here ? await here(channelId) : [],
+    hereUserIds: parsed.here && here ? (await here(channelId)).slice(0, MAX_HERE_MENTIONS) : [],
   };
 }
 

@@ -3,6 +3,8 @@
 import { z } from "zod";
 
 export const MAX_MESSAGE_LENGTH = 4000;
+/** @here notifies at most this many online members (the event carries their ids). */
+export const MAX_HERE_MENTIONS = 10_000;
 
 const envelope = {
   eventId: z.uuid(),
@@ -17,7 +19,7 @@ export const mentionsSchema = z.object({
   /** @channel: every member. */
   channel: z.boolean(),
   /** @here: the members online when it was sent. */
-  hereUserIds: z.array(z.uuid()).max(10_000),
+  hereUserIds: z.array(z.uuid()).max(MAX_HERE_MENTIONS),
 });
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, data: S) =>
