@@ -16,7 +16,7 @@ let nodes: ApiProcess[];
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
   services = await stack.open();
-  const env = { ...stack.env, PERSISTER: "off", PRESENCE_TTL_MS: String(TTL_MS) };
+  const env = { ...stack.env, PRESENCE_TTL_MS: String(TTL_MS) };
   nodes = await Promise.all([startApi(env), startApi(env)]);
 }, 180_000);
 
@@ -49,6 +49,18 @@ describe("presence and typing", () => {
     let aliceSocket = await TestSocket.connect((nodes[0] as ApiProcess).url, aliceToken);
     await aliceSocket.ok("resume", { positions: {} });
     await waitFor(() => presenceOf(bobSocket, alice.id).includes("online"), "alice online");
+
+    // @here mentions the members online right now: alice (online) but not carol (offline).
+    const carol = await createUser(services.db);
+    await services.db.channelMember.create({ data: { channelId: channel.id, userId: carol.id } });
+    const here = await bobSocket.ok("sendMessage", {
+      channelId: channel.id,
+      clientId: "here-1",
+      body: "@here standup",
+    });
+    await waitFor(() => bobSocket.events(channel.id).length === 1, "the @here message");
+    const mentioned = await services.db.mention.findMany({ where: { messageId: here.messageId } });
+    expect(mentioned.map((m) => [m.userId, m.kind])).toEqual([[alice.id, "here"]]);
 
     expect(await aliceSocket.ok("setPresence", { status: "away" })).toEqual({ status: "away" });
     await waitFor(() => presenceOf(bobSocket, alice.id).at(-1) === "away", "alice away");
