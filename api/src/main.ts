@@ -33,6 +33,7 @@ async function main() {
     `  admin dashboard  ${base}/admin/`,
     `  readiness        ${base}/readyz`,
     `  socket           ws://localhost:${config.PORT}/ws`,
+    `  calls            ${config.SFU_URLS.length > 0 ? `SFU ${config.SFU_URLS.join(", ")}` : "off (no SFU_URLS)"}`,
     `  database ${services.dbKind}, bus ${services.bus.kind}, log ${services.log.kind}${persister ? ", persister inline" : ""}`,
   ];
   if (boot.created) {
