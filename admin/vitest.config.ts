@@ -1,5 +1,15 @@
 import { defineConfig } from "vitest/config";
 
+// One id per run (ops/test sets it; by hand it is made here, before workers start, so they inherit it):
+// runs sharing this machine's services never touch each other's databases, keys or topics.
+process.env.PARLEY_TEST_RUN_ID ??= `l${Date.now().toString(36)}${process.pid}`;
+
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 200_000 },
+  test: {
+    include: ["test/**/*.test.ts"],
+    // The API's run-wide template database, for tests that use api/test-support's createTestStack.
+    globalSetup: ["../api/test/support/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 200_000,
+  },
 });

@@ -1,9 +1,22 @@
 import { createRouter, RouterProvider } from "@tanstack/solid-router";
 import { render } from "solid-js/web";
-import { homeRoute } from "./routes/home";
+import { auditRoute } from "./routes/audit";
+import { authedRoute } from "./routes/authed";
+import { channelsRoute } from "./routes/channels";
+import { invitesRoute } from "./routes/invites";
+import { loginRoute } from "./routes/login";
+import { overviewRoute } from "./routes/overview";
 import { rootRoute } from "./routes/root";
+import { usersRoute } from "./routes/users";
+import { createStores, StoresProvider } from "./store";
+import "./styles.css";
 
-const router = createRouter({ routeTree: rootRoute.addChildren([homeRoute]), basepath: "/admin" });
+const stores = createStores();
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  authedRoute.addChildren([overviewRoute, usersRoute, invitesRoute, channelsRoute, auditRoute]),
+]);
+const router = createRouter({ routeTree, basepath: "/admin", context: { stores } });
 
 declare module "@tanstack/solid-router" {
   interface Register {
@@ -12,4 +25,12 @@ declare module "@tanstack/solid-router" {
 }
 
 const root = document.getElementById("root");
-if (root) render(() => <RouterProvider router={router} />, root);
+if (root)
+  render(
+    () => (
+      <StoresProvider stores={stores}>
+        <RouterProvider router={router} />
+      </StoresProvider>
+    ),
+    root,
+  );

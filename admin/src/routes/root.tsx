@@ -1,6 +1,7 @@
-import { createRootRoute, Outlet } from "@tanstack/solid-router";
+import { createRootRouteWithContext, Outlet } from "@tanstack/solid-router";
+import type { Stores } from "../store";
 
-export const rootRoute = createRootRoute({
+export const rootRoute = createRootRouteWithContext<{ stores: Stores }>()({
   component: () => (
     <div class="app">
       <Outlet />

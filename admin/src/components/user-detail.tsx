@@ -1,0 +1,149 @@
+// The selected user: facts, and every action an admin may take on them. Errors (409 last_owner …) show
+// here, next to the buttons.
+import { Link } from "@tanstack/solid-router";
+import { createSignal, For, Show } from "solid-js";
+import { ROLES, type Role, type User } from "../lib/api";
+import { useStores } from "../store";
+import { createAction } from "./action";
+import { ErrorText } from "./error-text";
+import { OneTimeLink } from "./one-time-link";
+import { Time } from "./time";
+
+function BanForm(props: { onBan: (reason: string, until?: string) => void }) {
+  const [reason, setReason] = createSignal("");
+  const [until, setUntil] = createSignal("");
+  function submit(e: SubmitEvent) {
+    e.preventDefault();
+    const iso = until() ? new Date(until()).toISOString() : undefined;
+    props.onBan(reason(), iso);
+  }
+  return (
+    <form class="ban" onSubmit={submit} data-testid="ban-form">
+      <input
+        name="reason"
+        placeholder="Reason (shown to the user)"
+        required
+        onInput={(e) => setReason(e.currentTarget.value)}
+      />
+      <label>
+        Until (optional)
+        <input name="until" type="datetime-local" onInput={(e) => setUntil(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="danger">
+        Ban
+      </button>
+    </form>
+  );
+}
+
+export function UserDetail(props: { user: User }) {
+  const { users, session } = useStores();
+  const action = createAction();
+  const [notice, setNotice] = createSignal("");
+  const [link, setLink] = createSignal("");
+  const id = () => props.user.id;
+  const roles = () => ROLES.filter((r) => r !== "owner" || session.user()?.role === "owner");
+  const say = (text: string) => () => setNotice(text);
+  async function run<T>(fn: () => Promise<T>, done?: (value: T) => void) {
+    setNotice("");
+    setLink("");
+    const value = await action.run(fn);
+    if (value !== undefined) done?.(value);
+  }
+  return (
+    <aside class="card detail" data-testid="user-detail">
+      <header>
+        <h3>{props.user.displayName}</h3>
+        <button type="button" class="link" onClick={() => users.select(null)}>
+          Close
+        </button>
+      </header>
+      <dl>
+        <dt>Email</dt>
+        <dd>{props.user.email}</dd>
+        <dt>State</dt>
+        <dd>
+          <span class={`badge ${props.user.state}`}>{props.user.state}</span>
+          <Show when={props.user.banReason}> — {props.user.banReason}</Show>
+          <Show when={props.user.bannedUntil}>
+            {" "}
+            until <Time iso={props.user.bannedUntil} />
+          </Show>
+        </dd>
+        <dt>Password set</dt>
+        <dd>{props.user.hasPassword ? "yes" : "no"}</dd>
+        <dt>Last seen</dt>
+        <dd>
+          <Time iso={props.user.lastSeenAt} />
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          <Time iso={props.user.createdAt} />
+        </dd>
+      </dl>
+      <label>
+        Role
+        <select
+          name="role"
+          value={props.user.role}
+          disabled={action.pending()}
+          onChange={(e) => run(() => users.changeRole(id(), e.currentTarget.value as Role), say("Role changed."))}
+        >
+          <For each={props.user.role === "owner" ? ROLES : roles()}>{(r) => <option value={r}>{r}</option>}</For>
+        </select>
+      </label>
+      <div class="actions">
+        <Show
+          when={props.user.state === "deactivated"}
+          fallback={
+            <button type="button" onClick={() => run(() => users.deactivate(id()), say("Deactivated."))}>
+              Deactivate
+            </button>
+          }
+        >
+          <button type="button" onClick={() => run(() => users.reactivate(id()), say("Reactivated."))}>
+            Reactivate
+          </button>
+        </Show>
+        <Show when={props.user.state === "banned"}>
+          <button type="button" onClick={() => run(() => users.unban(id()), say("Ban lifted."))}>
+            Unban
+          </button>
+        </Show>
+        <button
+          type="button"
+          onClick={() =>
+            run(
+              () => users.signOut(id()),
+              (r) => setNotice(`Signed out of ${r.revoked} session(s).`),
+            )
+          }
+        >
+          Force sign-out
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            run(
+              () => users.resetLink(id()),
+              (l) => setLink(l.link),
+            )
+          }
+        >
+          New reset link
+        </button>
+        <Link to="/audit" search={{ target: props.user.email }}>
+          Audit log
+        </Link>
+      </div>
+      <Show when={props.user.state !== "banned"}>
+        <BanForm onBan={(reason, until) => run(() => users.ban(id(), reason, until), say("Banned."))} />
+      </Show>
+      <ErrorText error={action.error()} />
+      <Show when={notice()}>
+        <p class="notice">{notice()}</p>
+      </Show>
+      <Show when={link()}>{(l) => <OneTimeLink link={l()} label="Set-password link" />}</Show>
+    </aside>
+  );
+}

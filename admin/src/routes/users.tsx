@@ -1,0 +1,125 @@
+import { createRoute } from "@tanstack/solid-router";
+import { For, Show } from "solid-js";
+import { ErrorText } from "../components/error-text";
+import { EmptyRow, LoadMore } from "../components/list-bits";
+import { Time } from "../components/time";
+import { UserCreate } from "../components/user-create";
+import { UserDetail } from "../components/user-detail";
+import { ROLES, type Role, STATES, type UserState } from "../lib/api";
+import { useStores } from "../store";
+import type { Sort } from "../store/users";
+import { authedRoute } from "./authed";
+
+function SortHeader(props: { sort: Sort; label: string }) {
+  const { users } = useStores();
+  const arrow = () => {
+    if (users.filters.sort !== props.sort) return "";
+    const order = users.filters.order || (props.sort === "createdAt" ? "desc" : "asc");
+    return order === "asc" ? " ▲" : " ▼";
+  };
+  return (
+    <th>
+      <button type="button" class="link" onClick={() => users.sortBy(props.sort)}>
+        {props.label}
+        {arrow()}
+      </button>
+    </th>
+  );
+}
+
+function Filters() {
+  const { users } = useStores();
+  return (
+    <div class="filters">
+      <input
+        type="search"
+        name="q"
+        placeholder="Search email or name (prefix)"
+        value={users.filters.q}
+        onInput={(e) => users.filter({ q: e.currentTarget.value })}
+      />
+      <select
+        name="role"
+        value={users.filters.role}
+        onChange={(e) => users.filter({ role: e.currentTarget.value as Role | "" })}
+      >
+        <option value="">any role</option>
+        <For each={ROLES}>{(r) => <option value={r}>{r}</option>}</For>
+      </select>
+      <select
+        name="state"
+        value={users.filters.state}
+        onChange={(e) => users.filter({ state: e.currentTarget.value as UserState | "" })}
+      >
+        <option value="">any state</option>
+        <For each={STATES}>{(s) => <option value={s}>{s}</option>}</For>
+      </select>
+    </div>
+  );
+}
+
+function Users() {
+  const { users } = useStores();
+  const state = users.list.state;
+  return (
+    <>
+      <header class="page-head">
+        <h2>Users</h2>
+      </header>
+      <UserCreate />
+      <Filters />
+      <ErrorText error={state.error} />
+      <div class="split">
+        <div class="grow">
+          <table data-testid="users">
+            <thead>
+              <tr>
+                <SortHeader sort="name" label="Name" />
+                <SortHeader sort="email" label="Email" />
+                <th>Role</th>
+                <th>State</th>
+                <SortHeader sort="createdAt" label="Created" />
+              </tr>
+            </thead>
+            <tbody>
+              <For
+                each={state.items}
+                fallback={<EmptyRow cols={5} text={state.loading ? "Loading…" : "No users match."} />}
+              >
+                {(user) => (
+                  <tr
+                    data-testid="user-row"
+                    data-email={user.email}
+                    classList={{ selected: users.selected()?.id === user.id }}
+                    onClick={() => users.select(user.id)}
+                  >
+                    <td>{user.displayName}</td>
+                    <td>{user.email}</td>
+                    <td>{user.role}</td>
+                    <td>
+                      <span class={`badge ${user.state}`} data-testid="user-state">
+                        {user.state}
+                      </span>
+                    </td>
+                    <td>
+                      <Time iso={user.createdAt} />
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+          <LoadMore list={users.list} />
+        </div>
+        <Show when={users.selected()}>{(user) => <UserDetail user={user()} />}</Show>
+      </div>
+    </>
+  );
+}
+
+export const usersRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: "/users",
+  loader: ({ context }) => context.stores.users.list.load(),
+  component: Users,
+});

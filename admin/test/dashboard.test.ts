@@ -1,0 +1,141 @@
+// The admin dashboard end to end: the built app served by a real API process (PostgreSQL, Redis, Kafka),
+// driven in real Chromium.
+import { type ApiProcess, createTestStack, launchChromium, startApi, type TestStack } from "api/test-support";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
+const MEMBER = { email: "member@parley.test", password: "member-password-123" };
+const TARGET = "troublemaker@parley.test";
+
+let stack: TestStack;
+let api: ApiProcess;
+let browser: Browser;
+
+/** A call as the browser makes it: same Origin, the session cookie. */
+async function call(path: string, init: { method?: string; body?: unknown; cookie?: string } = {}) {
+  const res = await fetch(`${api.url}${path}`, {
+    method: init.method ?? "GET",
+    headers: { origin: api.url, "content-type": "application/json", cookie: init.cookie ?? "" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { res, body: res.status === 204 ? null : await res.json() };
+}
+
+/** An account with a password, made the way an admin does: create, then use the set-password link. */
+async function makeUser(ownerCookie: string, email: string, password?: string) {
+  const created = await call("/api/admin/users", {
+    method: "POST",
+    cookie: ownerCookie,
+    body: { email, displayName: email.split("@")[0], role: "member" },
+  });
+  expect(created.res.status).toBe(201);
+  if (!password) return;
+  const token = new URL(created.body.setPassword.link).hash.replace("#token=", "");
+  const set = await call("/api/auth/set-password", { method: "POST", body: { token, password } });
+  expect(set.res.status).toBe(200);
+}
+
+beforeAll(async () => {
+  stack = await createTestStack({ redis: true, kafka: true });
+  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
+  const login = await call("/api/auth/login", { method: "POST", body: OWNER });
+  expect(login.res.status).toBe(200);
+  const cookie = (login.res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  await makeUser(cookie, MEMBER.email, MEMBER.password);
+  await makeUser(cookie, TARGET);
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+  await stack?.cleanup();
+});
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto(`${api.url}/admin/`);
+  await page.waitForURL(/\/admin\/login$/);
+  await page.locator('input[name="email"]').fill(who.email);
+  await page.locator('input[name="password"]').fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+const userRows = (page: Page) => page.getByTestId("user-row");
+
+it("lets the owner search, create and ban users, read the audit log, and create and revoke an invite", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signIn(page, OWNER);
+  await expect.poll(() => page.getByTestId("me").textContent()).toBe(OWNER.email);
+  await page.getByTestId("users-total").waitFor();
+  expect(await page.getByTestId("users-total").textContent()).toBe("3");
+
+  // Search: a prefix of the email narrows the table to that one user.
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect.poll(() => userRows(page).count()).toBe(3);
+  await page.locator('input[name="q"]').fill("trouble");
+  await expect.poll(() => userRows(page).count()).toBe(1);
+  expect(await userRows(page).first().getAttribute("data-email")).toBe(TARGET);
+
+  // Create: the one-time set-password link is shown.
+  await page.getByRole("button", { name: "New user" }).click();
+  const form = page.getByTestId("user-create");
+  await form.locator('input[name="email"]').fill("newcomer@parley.test");
+  await form.locator('input[name="displayName"]').fill("Newcomer");
+  await form.getByRole("button", { name: "Create" }).click();
+  const link = await form.getByTestId("one-time-link").locator("input").inputValue();
+  expect(link).toMatch(/\/set-password#token=.{16,}/);
+  await page.locator('tr[data-email="newcomer@parley.test"]').waitFor();
+
+  // Ban with a reason: the table says banned.
+  await page.locator(`tr[data-email="${TARGET}"]`).click();
+  const detail = page.getByTestId("user-detail");
+  await detail.locator('input[name="reason"]').fill("spamming every channel");
+  await detail.getByRole("button", { name: "Ban" }).click();
+  await expect
+    .poll(() => page.locator(`tr[data-email="${TARGET}"]`).getByTestId("user-state").textContent())
+    .toBe("banned");
+  const fresh = await call(`/api/admin/users?q=trouble`, { cookie: await cookieOf(page) });
+  expect(fresh.body.users[0].state).toBe("banned");
+
+  // The audit log lists the ban, with its reason and target.
+  await page.getByRole("link", { name: "Audit log" }).first().click();
+  const ban = page.locator('tr[data-action="user.banned"]');
+  await ban.waitFor();
+  expect(await ban.textContent()).toContain("spamming every channel");
+  expect(await ban.textContent()).toContain(TARGET);
+
+  // Invites: create (link shown once), then revoke.
+  await page.getByRole("link", { name: "Invites" }).click();
+  await page.getByRole("button", { name: "Create invite" }).click();
+  const inviteLink = await page.getByTestId("invite-form").getByTestId("one-time-link").locator("input").inputValue();
+  expect(inviteLink).toMatch(/#token=.{16,}/);
+  const row = page.getByTestId("invite-row").first();
+  await expect.poll(() => row.getAttribute("data-status")).toBe("active");
+  await page.screenshot({ path: "/tmp/parley-admin-invites.png" });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect.poll(() => row.getAttribute("data-status")).toBe("revoked");
+  const invites = await call("/api/admin/invites", { cookie: await cookieOf(page) });
+  expect(invites.body.invites.map((i: { status: string }) => i.status)).toEqual(["revoked"]);
+
+  // Signing out ends the session.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/admin\/login$/);
+  await page.close();
+});
+
+it("refuses a member who signs in, and leaves them signed out", async () => {
+  const page = await browser.newPage();
+  await signIn(page, MEMBER);
+  await page.getByText("admins only").waitFor();
+  expect(page.url()).toMatch(/\/admin\/login$/);
+  expect(await page.getByTestId("me").count()).toBe(0);
+  const me = await page.evaluate(() => fetch("/api/me").then((r) => r.status));
+  expect(me).toBe(401);
+  await page.close();
+});
+
+async function cookieOf(page: Page) {
+  const cookies = await page.context().cookies(api.url);
+  const session = cookies.find((c) => c.name === "parley_session");
+  return session ? `parley_session=${session.value}` : "";
+}
