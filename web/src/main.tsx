@@ -1,9 +1,17 @@
 import { createRouter, RouterProvider } from "@tanstack/solid-router";
 import { render } from "solid-js/web";
+import { appRoute } from "./routes/app";
+import { bannedRoute } from "./routes/banned";
+import { channelRoute } from "./routes/channel";
 import { homeRoute } from "./routes/home";
+import { loginRoute } from "./routes/login";
 import { rootRoute } from "./routes/root";
+import { createAppStore, StoreProvider } from "./store";
+import "./styles.css";
 
-const router = createRouter({ routeTree: rootRoute.addChildren([homeRoute]) });
+const store = createAppStore();
+const routeTree = rootRoute.addChildren([loginRoute, bannedRoute, appRoute.addChildren([homeRoute, channelRoute])]);
+const router = createRouter({ routeTree, context: { store } });
 
 declare module "@tanstack/solid-router" {
   interface Register {
@@ -12,4 +20,12 @@ declare module "@tanstack/solid-router" {
 }
 
 const root = document.getElementById("root");
-if (root) render(() => <RouterProvider router={router} />, root);
+if (root)
+  render(
+    () => (
+      <StoreProvider store={store}>
+        <RouterProvider router={router} />
+      </StoreProvider>
+    ),
+    root,
+  );

@@ -1,23 +1,17 @@
-import { createRoute } from "@tanstack/solid-router";
-import { createResource, Show } from "solid-js";
-import { api } from "../lib/api";
-import { rootRoute } from "./root";
+// "/": open the first channel (the workspace's #general for most people).
+import { createRoute, redirect } from "@tanstack/solid-router";
+import { appRoute } from "./app";
 
-async function readiness() {
-  const res = await api.readyz.$get();
-  return (await res.json()).status;
-}
-
-function Home() {
-  const [status] = createResource(readiness);
-  return (
-    <main>
-      <h1>Parley</h1>
-      <Show when={status()} fallback={<p>Checking the server…</p>}>
-        {(s) => <p data-testid="server-status">Server: {s()}</p>}
-      </Show>
+export const homeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  beforeLoad: ({ context: { store } }) => {
+    const first = store.channels.list.find((c) => c.name === "general") ?? store.channels.list[0];
+    if (first) throw redirect({ to: "/c/$channelId", params: { channelId: first.id } });
+  },
+  component: () => (
+    <main class="main empty">
+      <p>You are in no channel yet: browse or create one.</p>
     </main>
-  );
-}
-
-export const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: "/", component: Home });
+  ),
+});

@@ -1,9 +1,6 @@
-import { createRootRoute, Outlet } from "@tanstack/solid-router";
+import { createRootRouteWithContext, Outlet } from "@tanstack/solid-router";
+import type { AppStore } from "../store";
 
-export const rootRoute = createRootRoute({
-  component: () => (
-    <div class="app">
-      <Outlet />
-    </div>
-  ),
+export const rootRoute = createRootRouteWithContext<{ store: AppStore }>()({
+  component: () => <Outlet />,
 });

@@ -1,0 +1,77 @@
+// The channels slice: the sidebar list with unread and mention counts, kept current by channel events
+// and readState frames, and which channel is being viewed.
+import type { ChannelEvent } from "api/client";
+import { createSignal } from "solid-js";
+import { createStore, produce, reconcile } from "solid-js/store";
+import { api, read } from "../lib/api";
+
+export interface MyChannel {
+  id: string;
+  kind: "public" | "private" | "dm" | "group";
+  name: string;
+  topic: string;
+  otherMembers: { id: string; displayName: string }[];
+  lastSeq: number;
+  lastReadSeq: number;
+  unreadCount: number;
+  mentionCount: number;
+}
+
+export function createChannels() {
+  const [list, setList] = createStore<MyChannel[]>([]);
+  const [activeId, setActiveId] = createSignal<string | null>(null);
+
+  async function load() {
+    const { channels } = await read<{ channels: MyChannel[] }>(await api.api.channels.$get());
+    // Keep the live positions we already hold (events may have arrived while the list was loading).
+    const held = new Map(list.map((c) => [c.id, c.lastSeq]));
+    setList(
+      reconcile(
+        channels.map((c) => ({ ...c, lastSeq: Math.max(c.lastSeq, held.get(c.id) ?? 0) })),
+        { key: "id" },
+      ),
+    );
+  }
+
+  const byId = (id: string) => list.find((c) => c.id === id);
+
+  function onEvent(event: ChannelEvent, meId: string) {
+    setList(
+      (c) => c.id === event.channelId,
+      produce((c) => {
+        if (event.seq <= c.lastSeq) return;
+        c.lastSeq = event.seq;
+        if (event.type !== "messageCreated" || event.data.parentId || event.actorId === meId) return;
+        if (event.channelId === activeId() && document.visibilityState === "visible") return;
+        c.unreadCount += 1;
+        const m = event.data.mentions;
+        if (m?.channel || m?.userIds.includes(meId) || m?.hereUserIds.includes(meId) || c.kind === "dm")
+          c.mentionCount += 1;
+      }),
+    );
+  }
+
+  /** Our read position moved (here, another tab or device). */
+  function onRead(channelId: string, seq: number) {
+    setList(
+      (c) => c.id === channelId,
+      produce((c) => {
+        c.lastReadSeq = Math.max(c.lastReadSeq, seq);
+        if (c.lastReadSeq >= c.lastSeq) {
+          c.unreadCount = 0;
+          c.mentionCount = 0;
+        }
+      }),
+    );
+  }
+
+  /** The seq a history page reached, so resume positions never go back. */
+  function reached(channelId: string, seq: number) {
+    setList((c) => c.id === channelId && c.lastSeq < seq, "lastSeq", seq);
+  }
+
+  const positions = () => Object.fromEntries(list.map((c) => [c.id, c.lastSeq]));
+
+  return { list, byId, activeId, setActiveId, load, onEvent, onRead, reached, positions };
+}
+export type ChannelsSlice = ReturnType<typeof createChannels>;

@@ -1,0 +1,158 @@
+// Two people chatting through the built web client in real Chromium, against a real API process with its
+// persister, PostgreSQL, Redis and Kafka: live delivery, unread in the sidebar, history after a reload,
+// and a dropped socket that resumes without losing or repeating a message.
+import { type ApiProcess, createTestStack, launchChromium, startApi, type TestStack } from "api/test-support";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+let stack: TestStack;
+let api: ApiProcess;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
+const BEE = { email: "bee@parley.test", password: "bee-password-456", name: "Bee" };
+let beeId = "";
+
+async function http(path: string, body: unknown, cookie = "") {
+  const res = await fetch(`${api.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: api.url, cookie },
+    body: JSON.stringify(body),
+  });
+  return { res, json: (await res.json().catch(() => null)) as unknown };
+}
+
+beforeAll(async () => {
+  stack = await createTestStack({ redis: true, kafka: true });
+  api = await startApi(stack.env);
+  browser = await launchChromium();
+  // A second person, the way an admin makes one: the account, then its one-time set-password link.
+  const login = await http("/api/auth/login", OWNER);
+  const cookie = (login.res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const made = await http("/api/admin/users", { email: BEE.email, displayName: BEE.name }, cookie);
+  expect(made.res.status).toBe(201);
+  const { user, setPassword } = made.json as { user: { id: string }; setPassword: { link: string } };
+  beeId = user.id;
+  const token = new URLSearchParams(new URL(setPassword.link).hash.slice(1)).get("token");
+  expect((await http("/api/auth/set-password", { token, password: BEE.password })).res.status).toBe(200);
+}, 200_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await api?.stop();
+  await stack?.cleanup();
+});
+
+/** A signed-in tab whose sockets the test can see and cut (window.__blockWs points new ones nowhere). */
+async function signIn(who: { email: string; password: string }): Promise<Page> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const w = window as unknown as { __sockets: WebSocket[]; __blockWs: boolean };
+    w.__sockets = [];
+    w.__blockWs = false;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(w.__blockWs ? "ws://127.0.0.1:9/" : url, protocols);
+        w.__sockets.push(this);
+      }
+    };
+  });
+  const page = await context.newPage();
+  await page.goto(`${api.url}/login`);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("connection").filter({ hasText: "online" }).waitFor();
+  return page;
+}
+
+const bodies = (page: Page) => page.getByTestId("message-body").allTextContents();
+
+async function send(page: Page, text: string) {
+  await page.getByRole("textbox", { name: "Message", exact: true }).fill(text);
+  await page.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
+}
+
+async function waitForBodies(page: Page, expected: string[]) {
+  await expect.poll(() => bodies(page), { timeout: 15_000 }).toEqual(expected);
+}
+
+it("shows why a sign-in failed", async () => {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${api.url}/login`);
+  await page.getByLabel("Email").fill(BEE.email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.getByTestId("login-error").textContent()).toBe("Wrong email or password.");
+});
+
+it("two people chat live; unread, reload and a dropped socket lose and repeat nothing", async () => {
+  const a = await signIn(OWNER);
+  await a.getByTestId("channel-name").filter({ hasText: "general" }).waitFor();
+  const b = await signIn(BEE);
+
+  // Bee is in no channel yet: joins #general through the browse dialog.
+  await b.getByRole("button", { name: "Browse channels" }).click();
+  await b.getByTestId("join-general").click();
+  await b.getByTestId("channel-name").filter({ hasText: "general" }).waitFor();
+
+  // Live, both ways; Bee sees Admin typing first.
+  await a.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("hel");
+  await b.getByTestId("typing").filter({ hasText: "Admin is typing…" }).waitFor();
+  await send(a, "hello from A");
+  await waitForBodies(b, ["hello from A"]);
+  await send(b, "hi A, Bee here");
+  await waitForBodies(a, ["hello from A", "hi A, Bee here"]);
+
+  // Bee moves to a channel of their own; #general gets unread in Bee's sidebar, with a mention badge.
+  await b.getByRole("button", { name: "Create channel" }).click();
+  await b.getByLabel("Name").fill("bee-room");
+  await b.getByRole("button", { name: "Create", exact: true }).click();
+  await b.getByTestId("channel-name").filter({ hasText: "bee-room" }).waitFor();
+  await send(a, "second");
+  await send(a, `third, <@${beeId}> look`);
+  const general = b.getByTestId("channel-general");
+  await expect.poll(() => general.getAttribute("class"), { timeout: 15_000 }).toContain("unread");
+  await expect.poll(() => general.getByTestId("unread-count").textContent()).toBe("2 unread");
+  expect(await general.getByTestId("mention-badge").textContent()).toBe("1");
+
+  // Opening it shows them and clears the unread; a reload shows the same history in order.
+  await general.click();
+  const all = ["hello from A", "hi A, Bee here", "second", "third, @Bee look"];
+  await waitForBodies(b, all);
+  await expect.poll(() => general.getAttribute("class")).not.toContain("unread");
+  await b.reload();
+  await waitForBodies(b, all);
+  await expect.poll(() => b.getByTestId("channel-general").getAttribute("class")).not.toContain("unread");
+
+  // Bee's socket drops and stays down while both write; on reconnect it resumes: nothing lost or doubled,
+  // and Bee's pending message goes out once with its original clientId.
+  await b.evaluate(() => {
+    const w = window as unknown as { __sockets: WebSocket[]; __blockWs: boolean };
+    w.__blockWs = true;
+    for (const s of w.__sockets) s.close();
+  });
+  await b.getByTestId("connection").filter({ hasText: "offline" }).waitFor();
+  await send(a, "while away 1");
+  await send(a, "while away 2");
+  await send(b, "queued by Bee");
+  await b.getByTestId("pending-message").filter({ hasText: "queued by Bee" }).waitFor();
+  await waitForBodies(a, [...all, "while away 1", "while away 2"]);
+  await b.evaluate(() => {
+    (window as unknown as { __blockWs: boolean }).__blockWs = false;
+  });
+  await b.getByTestId("connection").filter({ hasText: "online" }).waitFor({ timeout: 20_000 });
+  const after = [...all, "while away 1", "while away 2", "queued by Bee"];
+  await waitForBodies(b, after);
+  await waitForBodies(a, after);
+  expect(await b.getByTestId("pending-message").count()).toBe(0);
+  const seqs = await b.getByTestId("message").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))));
+  expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+  expect(new Set(seqs).size).toBe(seqs.length);
+  await b.screenshot({ path: "/tmp/parley-web-chat.png" });
+}, 90_000);
