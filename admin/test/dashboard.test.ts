@@ -1,6 +1,13 @@
 // The admin dashboard end to end: the built app served by a real API process (PostgreSQL, Redis, Kafka),
 // driven in real Chromium.
-import { type ApiProcess, createTestStack, launchChromium, startApi, type TestStack } from "api/test-support";
+import {
+  type ApiProcess,
+  createChannel,
+  createTestStack,
+  launchChromium,
+  startApi,
+  type TestStack,
+} from "api/test-support";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
@@ -131,6 +138,39 @@ it("refuses a member who signs in, and leaves them signed out", async () => {
   expect(await page.getByTestId("me").count()).toBe(0);
   const me = await page.evaluate(() => fetch("/api/me").then((r) => r.status));
   expect(me).toBe(401);
+  await page.close();
+});
+
+it("shows channels with member counts, renames and archives one, and shows the API's refusals", async () => {
+  const services = await stack.open();
+  const ids = (await services.db.user.findMany({ select: { id: true } })).map((u) => u.id);
+  const channel = await createChannel(services.db, ids.slice(0, 2));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await signIn(page, OWNER);
+  await page.getByTestId("users-total").waitFor();
+  expect(await page.getByTestId("count-owner").textContent()).toBe("1");
+
+  await page.getByRole("link", { name: "Channels" }).click();
+  await page.locator('input[name="q"]').fill(channel.name ?? "missing");
+  const row = page.getByTestId("channel-row");
+  await expect.poll(() => row.count()).toBe(1);
+  expect(await row.locator("td.num").textContent()).toBe("2");
+  await row.getByRole("button", { name: "rename" }).click();
+  await row.locator('input[name="name"]').fill("Renamed-Room");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect.poll(() => row.locator(".channel-name").textContent()).toBe("#renamed-room");
+  await row.getByRole("button", { name: "Archive" }).click();
+  await row.getByRole("button", { name: "Unarchive" }).waitFor();
+  const stored = await services.db.channel.findUniqueOrThrow({ where: { id: channel.id } });
+  expect(stored.name).toBe("renamed-room");
+  expect(stored.archivedAt).not.toBeNull();
+
+  // The last owner cannot demote themself: the API's 409 is shown beside the controls.
+  await page.getByRole("link", { name: "Users" }).click();
+  await page.locator(`tr[data-email="${OWNER.email}"]`).click();
+  await page.getByTestId("user-detail").locator('select[name="role"]').selectOption("admin");
+  await page.getByTestId("user-detail").getByRole("alert").getByText("last_owner").waitFor();
+  await page.screenshot({ path: "/tmp/parley-admin-users.png" });
   await page.close();
 });
 

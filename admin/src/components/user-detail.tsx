@@ -87,7 +87,11 @@ export function UserDetail(props: { user: User }) {
           name="role"
           value={props.user.role}
           disabled={action.pending()}
-          onChange={(e) => run(() => users.changeRole(id(), e.currentTarget.value as Role), say("Role changed."))}
+          onChange={async (e) => {
+            const select = e.currentTarget;
+            await run(() => users.changeRole(id(), select.value as Role), say("Role changed."));
+            select.value = props.user.role; // refused: show the role the user still has
+          }}
         >
           <For each={props.user.role === "owner" ? ROLES : roles()}>{(r) => <option value={r}>{r}</option>}</For>
         </select>

@@ -50,13 +50,13 @@ function Overview() {
             <section class="card">
               <h3>Sign-ins per day (last 30 days, UTC)</h3>
               <Show when={s().signInsPerDay.length > 0} fallback={<p class="muted">No sign-ins yet.</p>}>
-                <ul class="bars">
+                <ul class="bars" data-testid="sign-ins">
                   <For each={s().signInsPerDay}>
                     {(d) => (
-                      <li>
-                        <span class="day">{d.day}</span>
-                        <span class="bar" style={{ width: `${(d.count / max()) * 100}%` }} />
-                        <span class="n">{d.count}</span>
+                      <li title={`${d.day}: ${d.count}`}>
+                        <span class="n">{d.count || ""}</span>
+                        <span class="bar" style={{ height: `${Math.round((d.count / max()) * 130)}px` }} />
+                        <span class="day">{d.day.slice(5)}</span>
                       </li>
                     )}
                   </For>
