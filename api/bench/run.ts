@@ -1,5 +1,5 @@
 // The benchmark suite's entry (run it through `bash ops/bench`, which starts the services first).
-//   bash ops/bench [--quick] [--profile] [--workers N] [--no-markdown] [scenario …]
+//   bash ops/bench [--quick] [--profile] [--workers N] [--env KEY=VALUE] [--no-markdown] [scenario …]
 // Scenarios: connections, fanout, ingest, cross-node, history (a filter matches by prefix; none = all).
 // Prints a table, writes .state/bench/results.json and, for full runs, the suite's section of BENCHMARKS.md.
 import os from "node:os";
@@ -31,15 +31,28 @@ const TITLES: Record<Name, string> = {
 };
 
 function parseArgs(argv: string[]) {
-  const opts = { quick: false, profile: false, markdown: true, workers: 4, only: [] as string[] };
+  const opts = {
+    quick: false,
+    profile: false,
+    markdown: true,
+    workers: 4,
+    env: {} as Record<string, string>,
+    only: [] as string[],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === "--quick") opts.quick = true;
     else if (a === "--profile") opts.profile = true;
     else if (a === "--no-markdown") opts.markdown = false;
     else if (a === "--workers") opts.workers = Number(argv[++i]);
-    else if (a === "--help" || a === "-h") {
-      console.log(`usage: bash ops/bench [--quick] [--profile] [--workers N] [--no-markdown] [${ALL.join("|")} …]`);
+    else if (a === "--env") {
+      const [key, ...value] = String(argv[++i]).split("=");
+      if (!key || value.length === 0) throw new Error("--env needs KEY=VALUE");
+      opts.env[key] = value.join("=");
+    } else if (a === "--help" || a === "-h") {
+      console.log(
+        `usage: bash ops/bench [--quick] [--profile] [--workers N] [--env KEY=VALUE] [--no-markdown] [${ALL.join("|")} …]`,
+      );
       process.exit(0);
     } else if (a.startsWith("-")) throw new Error(`unknown option ${a} (see --help)`);
     else opts.only.push(a);
@@ -52,7 +65,7 @@ function parseArgs(argv: string[]) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const ctx: BenchContext = { quick: args.quick, profile: args.profile, workers: args.workers };
+  const ctx: BenchContext = { quick: args.quick, profile: args.profile, workers: args.workers, env: args.env };
   const host = machine();
   const command = `bash ops/bench ${process.argv.slice(2).join(" ")}`.trim();
   console.log(
@@ -100,7 +113,13 @@ async function main() {
           const out = name === "connections" ? await connectionsScenario(ctx, pop) : await fanoutScenario(ctx, pop);
           if (name === needsPopulation.at(-1)) {
             population = undefined;
-            out.profiles = await pop.cluster.stop();
+            const profiles = (await pop.cluster.stop()) ?? {};
+            // Spans are labelled "<scenario>: …": each scenario keeps its own.
+            const of = (scenario: string) =>
+              Object.fromEntries(Object.entries(profiles).filter(([label]) => label.startsWith(`${scenario}:`)));
+            out.profiles = of(name);
+            const earlier = results.find((r) => r.scenario === "connections");
+            if (earlier && name !== "connections") earlier.profiles = of("connections");
           }
           return out;
         });

@@ -14,6 +14,8 @@ export interface BenchContext {
   profile: boolean;
   /** Load-generator processes per scenario. */
   workers: number;
+  /** Extra environment for every API node and persister (`--env KEY=VALUE`), for experiments. */
+  env: Record<string, string>;
 }
 
 export const log = (scenario: string, message: string) =>
@@ -25,8 +27,8 @@ export class Cluster {
   pool?: LoadPool;
   private readonly profileDir?: string;
   private stopped = false;
-  /** The span profiles are summarized over (monotonicUs), widened by each measured window. */
-  private window?: [number, number];
+  /** Measured spans by label (monotonicUs); each label gets its own profile summary, start-up none. */
+  private readonly windows = new Map<string, [number, number]>();
 
   private constructor(
     readonly scenario: string,
@@ -48,7 +50,7 @@ export class Cluster {
     ctx: BenchContext,
     opts: { nodes: number; env?: Record<string, string>; heapSnapshots?: boolean; inspect?: boolean },
   ) {
-    const stack = await createStack(scenario, opts.env);
+    const stack = await createStack(scenario, { ...opts.env, ...ctx.env });
     const cluster = new Cluster(scenario, stack, ctx);
     try {
       log(scenario, `starting a persister and ${opts.nodes} API node(s) on database ${stack.name}`);
@@ -77,9 +79,10 @@ export class Cluster {
     }
   }
 
-  /** Marks a measured span: profile summaries cover the union of these, not start-up. */
-  noteWindow(from: number, to: number) {
-    this.window = this.window ? [Math.min(this.window[0], from), Math.max(this.window[1], to)] : [from, to];
+  /** Marks a measured span ("<scenario>: <what>"); spans with one label are summarized together. */
+  noteWindow(label: string, from: number, to: number) {
+    const known = this.windows.get(label);
+    this.windows.set(label, known ? [Math.min(known[0], from), Math.max(known[1], to)] : [from, to]);
   }
 
   get api() {
@@ -91,7 +94,10 @@ export class Cluster {
     return this.pool;
   }
 
-  /** Stops load, nodes and persister, drops the stack; returns the CPU profiles' summaries, if profiling. */
+  /**
+   * Stops load, nodes and persister, drops the stack; returns the CPU profiles' summaries (if profiling),
+   * one per process and measured span, keyed "<span label> — <process>".
+   */
   async stop(): Promise<Record<string, ProfileSummary> | undefined> {
     if (this.stopped) return undefined;
     this.stopped = true;
@@ -103,10 +109,12 @@ export class Cluster {
     for (const p of [...this.nodes, this.persister]) {
       if (!p) continue;
       const file = mainThreadProfile(path.join(this.profileDir, p.name));
-      const summary = file ? summarizeProfile(file, this.window) : null;
-      if (!summary) continue;
-      summaries[p.name] = summary;
-      printProfile(`${this.scenario}/${p.name}`, summary);
+      for (const [label, window] of this.windows) {
+        const summary = file ? summarizeProfile(file, window) : null;
+        if (!summary || summary.sampledSeconds < 0.1) continue;
+        summaries[`${label} — ${p.name}`] = summary;
+        printProfile(`${label} — ${p.name}`, summary);
+      }
     }
     return summaries;
   }

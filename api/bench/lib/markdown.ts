@@ -76,7 +76,13 @@ export function renderSection(
         .slice(0, 6)
         .map((f) => `\`${f.frame}\` ${f.selfPct}%`)
         .join(", ");
-      lines.push(`  Profile of ${proc} (${prof.sampledSeconds} s busy): ${areas}. Top: ${top}.`);
+      const ours = (prof.ours ?? [])
+        .slice(0, 5)
+        .map((f) => `\`${f.frame}\` ${f.totalPct}%`)
+        .join(", ");
+      lines.push(
+        `  Profile of ${proc} (${prof.sampledSeconds} s busy): ${areas}. Top: ${top}. Our code (inclusive): ${ours}.`,
+      );
     }
   }
   return lines.join("\n");

@@ -20,7 +20,9 @@ export interface PhaseOptions {
   /** The suite's processes by party (API nodes, persister, load generators) for CPU use per party. */
   parties: Parties;
   /** Told the measured span, so CPU profiles are summarized over it. */
-  cluster?: { noteWindow(from: number, to: number): void };
+  cluster?: { noteWindow(label: string, from: number, to: number): void };
+  /** Label of the measured span in profiles; default "<scenario>: <tag>". */
+  profileLabel?: string;
 }
 
 export interface PhaseResult {
@@ -62,7 +64,7 @@ export async function runPhase(pool: LoadPool, opts: PhaseOptions): Promise<Phas
   }, 5000);
   await sleep(opts.measureMs);
   clearInterval(progress);
-  opts.cluster?.noteWindow(from, monotonicUs());
+  opts.cluster?.noteWindow(opts.profileLabel ?? `${opts.scenario}: ${opts.tag}`, from, monotonicUs());
   const window = pool.window;
   const seconds = window.seconds;
   const cores = cpu.cores();

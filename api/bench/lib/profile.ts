@@ -9,6 +9,7 @@ interface CpuProfile {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
     hitCount?: number;
+    children?: number[];
   }[];
   startTime: number;
   endTime: number;
@@ -28,7 +29,9 @@ function area(url: string, fn: string): string {
 }
 
 function frameName(url: string, fn: string, line: number) {
-  const where = url ? `${area(url, fn)}${url.includes("/api/src/") ? "" : `/${path.basename(url)}`}:${line + 1}` : "";
+  // tsx's transpiled sources report line 1 for everything: name our own files without a line.
+  const ours = url.includes("/api/src/");
+  const where = url ? `${area(url, fn)}${ours ? "" : `/${path.basename(url)}:${line + 1}`}` : "";
   return `${fn || "(anonymous)"}${where ? ` ${where}` : ""}`;
 }
 
@@ -71,6 +74,23 @@ export function summarizeProfile(file: string, window?: [number, number], top = 
     byArea.set(a, (byArea.get(a) ?? 0) + us);
   }
   const busy = total - idle || 1;
+  // Inclusive time of our own functions: each sample counts once for every src/ frame on its stack.
+  // Work resumed after an `await` runs without its caller on the stack, so this is a lower bound.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (!frame?.url.includes("/api/src/")) continue;
+      const key = frameName(frame.url, frame.functionName, frame.lineNumber);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
   const pct = (us: number) => Math.round((us / busy) * 1000) / 10;
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
   return {
@@ -78,6 +98,7 @@ export function summarizeProfile(file: string, window?: [number, number], top = 
     sampledSeconds: Math.round((busy / 1e6) * 10) / 10,
     top: sorted(byFrame).map(([frame, us]) => ({ selfPct: pct(us), frame })),
     byArea: sorted(byArea).map(([a, us]) => ({ selfPct: pct(us), area: a })),
+    ours: sorted(inclusive).map(([frame, us]) => ({ totalPct: pct(us), frame })),
   };
 }
 
@@ -87,4 +108,6 @@ export function printProfile(name: string, summary: ProfileSummary) {
   for (const a of summary.byArea.slice(0, 10)) console.log(`      ${String(a.selfPct).padStart(5)}%  ${a.area}`);
   console.log("    top functions:");
   for (const f of summary.top) console.log(`      ${String(f.selfPct).padStart(5)}%  ${f.frame}`);
+  console.log("    our code, inclusive (synchronous part):");
+  for (const f of summary.ours.slice(0, 10)) console.log(`      ${String(f.totalPct).padStart(5)}%  ${f.frame}`);
 }

@@ -38,6 +38,8 @@ export interface ProfileSummary {
   sampledSeconds: number;
   top: { selfPct: number; frame: string }[];
   byArea: { selfPct: number; area: string }[];
+  /** Our own (api/src) functions with the time spent in them and what they call synchronously. */
+  ours: { totalPct: number; frame: string }[];
 }
 
 /** Metric with its target checked: `≥ n` or `≤ n`. */

@@ -44,6 +44,8 @@ export interface Stats {
   acked: number;
   errors: Record<string, number>;
   delivered: Record<string, number>;
+  /** Server frames received, by type (channelEvent, presence, reply …). */
+  frames: Record<string, number>;
   latency: Record<string, HistogramDelta>;
   ackLatency: HistogramDelta;
 }

@@ -23,6 +23,7 @@ export class Window {
   acked = 0;
   errors: Record<string, number> = {};
   delivered: Record<string, number> = {};
+  frames: Record<string, number> = {};
   readonly latency = new Map<string, Histogram>();
   readonly ackLatency = new Histogram();
   private readonly covered = new Map<number, number>();
@@ -33,6 +34,7 @@ export class Window {
     this.acked += stats.acked;
     for (const [code, n] of Object.entries(stats.errors)) this.errors[code] = (this.errors[code] ?? 0) + n;
     for (const [group, n] of Object.entries(stats.delivered)) this.delivered[group] = (this.delivered[group] ?? 0) + n;
+    for (const [type, n] of Object.entries(stats.frames)) this.frames[type] = (this.frames[type] ?? 0) + n;
     for (const [group, delta] of Object.entries(stats.latency)) {
       const histogram = this.latency.get(group) ?? new Histogram();
       this.latency.set(group, histogram);

@@ -113,6 +113,7 @@ function newTick() {
     acked: 0,
     errors: {} as Record<string, number>,
     delivered: {} as Record<string, number>,
+    frames: {} as Record<string, number>,
     latency: new Map<string, Histogram>(),
     ackLatency: new Histogram(),
   };
@@ -124,6 +125,7 @@ const countError = (code: string) => {
 
 function onFrame(client: Client, text: string) {
   const frame = JSON.parse(text) as { type: string; [k: string]: unknown };
+  tick.frames[frame.type] = (tick.frames[frame.type] ?? 0) + 1;
   switch (frame.type) {
     case "channelEvent":
       return onEvent(client, frame.event as { channelId: string; seq: number; type: string; data: { body?: string } });
@@ -301,6 +303,7 @@ setInterval(() => {
     acked: current.acked,
     errors: current.errors,
     delivered: current.delivered,
+    frames: current.frames,
     latency: Object.fromEntries([...current.latency].map(([group, h]) => [group, h.take()])),
     ackLatency: current.ackLatency.take(),
   };

@@ -95,7 +95,7 @@ export async function historyScenario(ctx: BenchContext): Promise<Partial<Scenar
         metric(`page of ${PAGE} at ${p.name}: p95`, s.p95, "ms", { atMost: 20 }),
       );
     }
-    cluster.noteWindow(from, monotonicUs());
+    cluster.noteWindow("history: fetch", from, monotonicUs());
     return {
       metrics,
       problems,

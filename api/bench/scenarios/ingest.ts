@@ -74,6 +74,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Partial<Scenari
         groups: ["receiver"],
         parties,
         cluster,
+        profileLabel: `ingest: ${tag} ${rate}/s`,
       });
       const lagSummary = lag.samples.summary();
       addAccepted(accepted, r.accepted);

@@ -99,7 +99,7 @@ export async function buildPopulation(ctx: BenchContext): Promise<Population> {
       )
       .finally(() => clearInterval(progress));
     const seconds = (performance.now() - started) / 1000;
-    cluster.noteWindow(from, monotonicUs());
+    cluster.noteWindow("connections: ramp", from, monotonicUs());
     log("connections", `${result.connected} connected, ${result.failed} failed in ${round(seconds, 1)} s`);
     return {
       cluster,
@@ -135,8 +135,11 @@ export async function connectionsScenario(ctx: BenchContext, population: Populat
     "load generators": pool.pids,
   });
   const from = monotonicUs();
+  pool.resetWindow();
   await new Promise((r) => setTimeout(r, idleMs));
-  cluster.noteWindow(from, monotonicUs());
+  const idleFrames = pool.window.frames;
+  const idleSeconds = pool.window.seconds;
+  cluster.noteWindow("connections: idle", from, monotonicUs());
   const idle = meter.cores();
   const idleCores = idle.api ?? 0;
   const before = usageOf(cluster.api.pid);
@@ -179,6 +182,7 @@ export async function connectionsScenario(ctx: BenchContext, population: Populat
       ...(heap ? [metric("live JS heap per socket (heap snapshot)", heap.perSocketBytes / 1024, "KB")] : []),
       metric("idle CPU of the API node", idleCores * 100, "% of a core"),
       { name: "CPU cores while idle", value: describeCores(idle, os.cpus().length) },
+      metric("frames to clients while idle", Object.values(idleFrames).reduce((a, b) => a + b, 0) / idleSeconds, "/s"),
       metric("API node RSS", memory.rss / 2 ** 20, "MB"),
       metric("ramp rate", ramp.connected / ramp.seconds, "sockets/s"),
     ],
@@ -192,6 +196,7 @@ export async function connectionsScenario(ctx: BenchContext, population: Populat
       baselineMemoryMb: Object.fromEntries(Object.entries(base).map(([k, v]) => [k, round(v / 2 ** 20)])),
       memoryMb: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, round(v / 2 ** 20)])),
       descriptorsAtEnd: after.fds,
+      idleFramesPerSec: Object.fromEntries(Object.entries(idleFrames).map(([t, n]) => [t, round(n / idleSeconds)])),
       ...(heap ? { heapPerSocket: heap } : {}),
     },
   };
