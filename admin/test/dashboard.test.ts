@@ -170,6 +170,7 @@ it("shows channels with member counts, renames and archives one, and shows the A
   await page.locator(`tr[data-email="${OWNER.email}"]`).click();
   await page.getByTestId("user-detail").locator('select[name="role"]').selectOption("admin");
   await page.getByTestId("user-detail").getByRole("alert").getByText("last_owner").waitFor();
+  await expect.poll(() => page.getByTestId("user-detail").locator('select[name="role"]').inputValue()).toBe("owner");
   await page.screenshot({ path: "/tmp/parley-admin-users.png" });
   await page.close();
 });
