@@ -164,7 +164,7 @@ export function createAppStore() {
   const naming = new Set<string>();
   /** Fetches a channel's member names when some of `ids` (or, without ids, any) are not known yet. */
   function learnNames(channelId: string, ids?: string[]) {
-    if (naming.has(channelId) || (ids && ids.every((id) => presence.name(id)))) return;
+    if (naming.has(channelId) || ids?.every((id) => presence.name(id))) return;
     naming.add(channelId);
     members(channelId)
       .then(presence.learn, () => {})
