@@ -4,6 +4,7 @@ import {
   type ApiProcess,
   createChannel,
   createTestStack,
+  createUser,
   launchChromium,
   startApi,
   type TestStack,
@@ -166,7 +167,18 @@ it("shows channels with member counts, renames and archives one, and shows the A
   expect(stored.archivedAt).not.toBeNull();
 
   // The last owner cannot demote themself: the API's 409 is shown beside the controls.
+  // Cursor pagination: 25 a page, "Load more" appends the rest, sorted by name.
+  for (let i = 0; i < 30; i++) await createUser(services.db, { name: `bulk-${String(i).padStart(2, "0")}` });
   await page.getByRole("link", { name: "Users" }).click();
+  await page.locator('input[name="q"]').fill("bulk-");
+  await expect.poll(() => userRows(page).count()).toBe(25);
+  await page.getByRole("button", { name: "Name" }).click();
+  await expect.poll(() => userRows(page).first().locator("td").first().textContent()).toBe("bulk-00");
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect.poll(() => userRows(page).count()).toBe(30);
+  expect(await userRows(page).last().locator("td").first().textContent()).toBe("bulk-29");
+  expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
+  await page.locator('input[name="q"]').fill("");
   await page.locator(`tr[data-email="${OWNER.email}"]`).click();
   await page.getByTestId("user-detail").locator('select[name="role"]').selectOption("admin");
   await page.getByTestId("user-detail").getByRole("alert").getByText("last_owner").waitFor();
