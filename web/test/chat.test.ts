@@ -12,6 +12,7 @@ const contexts: BrowserContext[] = [];
 const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
 const BEE = { email: "bee@parley.test", password: "bee-password-456", name: "Bee" };
 let beeId = "";
+let ownerCookie = "";
 
 async function http(path: string, body: unknown, cookie = "") {
   const res = await fetch(`${api.url}${path}`, {
@@ -28,8 +29,8 @@ beforeAll(async () => {
   browser = await launchChromium();
   // A second person, the way an admin makes one: the account, then its one-time set-password link.
   const login = await http("/api/auth/login", OWNER);
-  const cookie = (login.res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const made = await http("/api/admin/users", { email: BEE.email, displayName: BEE.name }, cookie);
+  ownerCookie = (login.res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const made = await http("/api/admin/users", { email: BEE.email, displayName: BEE.name }, ownerCookie);
   expect(made.res.status).toBe(201);
   const { user, setPassword } = made.json as { user: { id: string }; setPassword: { link: string } };
   beeId = user.id;
@@ -155,4 +156,27 @@ it("two people chat live; unread, reload and a dropped socket lose and repeat no
   expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
   expect(new Set(seqs).size).toBe(seqs.length);
   await b.screenshot({ path: "/tmp/parley-web-chat.png" });
+
+  // A DM from Bee: it appears in Admin's sidebar as unread with a badge, and Bee shows as online there.
+  await b.getByRole("button", { name: "New direct message" }).click();
+  await b.getByRole("dialog").getByRole("button", { name: "Message" }).click();
+  await b.getByTestId("channel-name").filter({ hasText: "Admin" }).waitFor();
+  await send(b, "psst");
+  const dm = a.getByTestId("channel-Bee");
+  await expect.poll(() => dm.getAttribute("class"), { timeout: 15_000 }).toContain("unread");
+  expect(await dm.getByTestId("mention-badge").textContent()).toBe("1");
+  await expect.poll(() => dm.locator(".dot").getAttribute("class")).toContain("online");
+  await a.screenshot({ path: "/tmp/parley-web-dm.png" });
 }, 90_000);
+
+it("a ban ends the session at once and shows its reason", async () => {
+  const b = await signIn(BEE);
+  const ban = await http(`/api/admin/users/${beeId}/ban`, { reason: "spamming #general" }, ownerCookie);
+  expect(ban.res.status).toBe(200);
+  await b.getByTestId("banned-reason").filter({ hasText: "spamming #general" }).waitFor({ timeout: 15_000 });
+  await b.goto(`${api.url}/login`);
+  await b.getByLabel("Email").fill(BEE.email);
+  await b.getByLabel("Password").fill(BEE.password);
+  await b.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => b.getByTestId("login-error").textContent()).toContain("spamming #general");
+});

@@ -4,6 +4,7 @@ import { useStore } from "../store";
 import type { MyChannel } from "../store/channels";
 import { BrowseDialog } from "./browse-dialog";
 import { CreateDialog } from "./create-dialog";
+import { DmDialog } from "./dm-dialog";
 
 function ChannelLink(props: { channel: MyChannel }) {
   const store = useStore();
@@ -42,7 +43,7 @@ function ChannelLink(props: { channel: MyChannel }) {
 
 export function Sidebar(props: { onLogout: () => void }) {
   const store = useStore();
-  const [dialog, setDialog] = createSignal<"browse" | "create" | null>(null);
+  const [dialog, setDialog] = createSignal<"browse" | "create" | "dm" | null>(null);
   const rooms = () => store.channels.list.filter((c) => c.kind === "public" || c.kind === "private");
   const dms = () => store.channels.list.filter((c) => c.kind === "dm" || c.kind === "group");
   return (
@@ -67,6 +68,9 @@ export function Sidebar(props: { onLogout: () => void }) {
       </button>
       <div class="section">
         <h2>Direct messages</h2>
+        <button type="button" class="icon" aria-label="New direct message" onClick={() => setDialog("dm")}>
+          +
+        </button>
       </div>
       <ul>
         <For each={dms()} fallback={<li class="muted small">No conversations yet</li>}>
@@ -81,6 +85,9 @@ export function Sidebar(props: { onLogout: () => void }) {
       </footer>
       <Show when={dialog() === "browse"}>
         <BrowseDialog onClose={() => setDialog(null)} />
+      </Show>
+      <Show when={dialog() === "dm"}>
+        <DmDialog onClose={() => setDialog(null)} />
       </Show>
       <Show when={dialog() === "create"}>
         <CreateDialog onClose={() => setDialog(null)} />

@@ -1,4 +1,4 @@
-import { createRoute, useNavigate } from "@tanstack/solid-router";
+import { createRoute, redirect, useNavigate } from "@tanstack/solid-router";
 import { createSignal, Show } from "solid-js";
 import { ApiError } from "../lib/api";
 import { useStore } from "../store";
@@ -75,4 +75,11 @@ function Login() {
   );
 }
 
-export const loginRoute = createRoute({ getParentRoute: () => rootRoute, path: "/login", component: Login });
+export const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/login",
+  beforeLoad: ({ context: { store } }) => {
+    if (store.session.user()) throw redirect({ to: "/" });
+  },
+  component: Login,
+});

@@ -40,6 +40,7 @@ export function createPresence() {
     status: (userId: string): PresenceStatus | "unknown" => status[userId] ?? "unknown",
     setStatus: (userId: string, s: PresenceStatus) => setStatus(userId, s),
     name: (userId: string) => names[userId],
+    people: () => Object.entries(names).map(([id, name]) => ({ id, name })),
     learn,
     onTyping,
     stopTyping,
