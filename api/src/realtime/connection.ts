@@ -14,13 +14,8 @@ import type { Ephemeral } from "./ephemeral.js";
 import { frameError, parseFrame } from "./frames.js";
 import type { SocketContext } from "./handlers.js";
 import type { Hub } from "./hub.js";
-import { CloseCode, HEARTBEAT_MS, MAX_FRAME_BYTES, type ServerFrame } from "./protocol.js";
+import { CloseCode, MAX_FRAME_BYTES, type ServerFrame } from "./protocol.js";
 
-/**
- * A slow consumer that does not read its close frame either is cut off after this. Nothing more is queued
- * for it once closing, so waiting costs no memory, and a client that reads on late still learns to resume.
- */
-const CLOSE_GRACE_MS = 30_000;
 const MAX_INVALID_FRAMES = 20;
 
 export class Connection {
@@ -61,7 +56,7 @@ export class Connection {
       type: "hello",
       connectionId: this.id,
       userId: this.userId,
-      heartbeatMs: HEARTBEAT_MS,
+      heartbeatMs: this.services.config.SOCKET_HEARTBEAT_MS,
       maxFrameBytes: MAX_FRAME_BYTES,
     });
     await this.hub.attach(this);
@@ -70,11 +65,12 @@ export class Connection {
       this.alive = true;
     });
     this.heartbeat = setInterval(() => {
+      if (this.closed) return; // closing: the close handshake (or its grace timer) ends it
       if (!this.alive) return raw?.terminate();
       this.alive = false;
       raw?.ping();
       void this.hub.heartbeat(this);
-    }, HEARTBEAT_MS);
+    }, this.services.config.SOCKET_HEARTBEAT_MS);
   }
 
   /** Frames are handled one at a time, so a client's requests take effect in the order it sent them. */
@@ -198,7 +194,9 @@ export class Connection {
     const buffered = this.ws.raw?.bufferedAmount ?? 0;
     if (buffered > this.services.config.SOCKET_MAX_BUFFERED_BYTES) {
       this.close(CloseCode.slowConsumer, "too far behind: reconnect and resume");
-      setTimeout(() => this.ws.raw?.terminate(), CLOSE_GRACE_MS).unref();
+      // Nothing more is queued once closing, so waiting costs no memory, and a client that reads on late
+      // still learns to resume; one that never reads is cut off after the grace period.
+      setTimeout(() => this.ws.raw?.terminate(), this.services.config.SOCKET_CLOSE_GRACE_MS).unref();
       return;
     }
     this.ws.send(frame);

@@ -52,6 +52,28 @@ export class KafkaEventLog implements EventLog {
       { topic: this.deadLetterTopic, numPartitions: 1 },
     ].filter((t) => !existing.has(t.topic));
     if (wanted.length > 0) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
+    await this.waitForLeaders([this.topic, this.deadLetterTopic]);
+  }
+
+  // A busy broker may answer "does not host this topic-partition" for a moment after creating a topic
+  // (or after another node created it): wait until every partition has a leader before producing.
+  private async waitForLeaders(topics: string[], timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: found } = await this.admin.fetchTopicMetadata({ topics });
+        if (
+          found.length === topics.length &&
+          found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+        )
+          return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`Kafka topics ${topics.join(", ")} have no leaders after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   append(records: LogRecord[]): Promise<void> {

@@ -9,7 +9,6 @@ import type { ChannelEvent } from "./channel-events.js";
 import { MAX_MESSAGE_LENGTH } from "./channel-events.js";
 
 export const MAX_FRAME_BYTES = 16 * 1024;
-export const HEARTBEAT_MS = 20_000;
 
 const requestId = z.string().min(1).max(64);
 const uuid = z.uuid();

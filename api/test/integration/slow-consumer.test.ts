@@ -18,7 +18,15 @@ let api: ApiProcess;
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
   services = await stack.open();
-  api = await startApi({ ...stack.env, SOCKET_MAX_BUFFERED_BYTES: "65536", SEND_RATE_PER_10S: "100000" });
+  api = await startApi({
+    ...stack.env,
+    SOCKET_MAX_BUFFERED_BYTES: "65536",
+    // A paused reader answers no pings, and sending everything can take long on a busy machine: neither
+    // the heartbeat nor the grace period may cut it off before it reads on and finds its close frame.
+    SOCKET_HEARTBEAT_MS: "300000",
+    SOCKET_CLOSE_GRACE_MS: "600000",
+    SEND_RATE_PER_10S: "100000",
+  });
 }, 120_000);
 
 afterAll(async () => {
