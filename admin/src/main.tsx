@@ -1,5 +1,6 @@
 import { createRouter, RouterProvider } from "@tanstack/solid-router";
 import { render } from "solid-js/web";
+import { whenUnauthorized } from "./lib/api";
 import { auditRoute } from "./routes/audit";
 import { authedRoute } from "./routes/authed";
 import { channelsRoute } from "./routes/channels";
@@ -17,6 +18,11 @@ const routeTree = rootRoute.addChildren([
   authedRoute.addChildren([overviewRoute, usersRoute, invitesRoute, channelsRoute, auditRoute]),
 ]);
 const router = createRouter({ routeTree, basepath: "/admin", context: { stores } });
+
+whenUnauthorized(() => {
+  stores.session.forget();
+  void router.navigate({ to: "/login" });
+});
 
 declare module "@tanstack/solid-router" {
   interface Register {

@@ -184,6 +184,12 @@ it("shows channels with member counts, renames and archives one, and shows the A
   await page.getByTestId("user-detail").getByRole("alert").getByText("last_owner").waitFor();
   await expect.poll(() => page.getByTestId("user-detail").locator('select[name="role"]').inputValue()).toBe("owner");
   await page.screenshot({ path: "/tmp/parley-admin-users.png" });
+
+  // The session ends elsewhere: the next call's 401 brings the dashboard back to sign-in.
+  expect((await call("/api/auth/logout", { method: "POST", cookie: await cookieOf(page) })).res.status).toBe(204);
+  await page.getByRole("link", { name: "Invites" }).click();
+  await page.waitForURL(/\/admin\/login$/);
+  await page.getByText("session has ended").waitFor();
   await page.close();
 });
 

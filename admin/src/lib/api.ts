@@ -39,9 +39,16 @@ interface Reply {
   json(): Promise<unknown>;
 }
 
-async function ok<T>(request: Promise<Reply>): Promise<T> {
+let onUnauthorized: () => void = () => {};
+/** What to do when the session is gone mid-use (expired, signed out elsewhere): main.tsx goes to /login. */
+export function whenUnauthorized(handler: () => void) {
+  onUnauthorized = handler;
+}
+
+async function ok<T>(request: Promise<Reply>, { quiet401 = false } = {}): Promise<T> {
   const res = await request;
   const body = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.status === 401 && !quiet401) onUnauthorized();
   if (!res.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? `HTTP ${res.status}`);

@@ -42,6 +42,12 @@ export function createSessionStore() {
     setUser(null);
   }
 
-  return { user, ensure, login, logout, notice };
+  /** The API said 401: the session ended elsewhere. */
+  function forget() {
+    setUser(null);
+    setNotice("Your session has ended: sign in again.");
+  }
+
+  return { user, ensure, login, logout, forget, notice };
 }
 export type SessionStore = ReturnType<typeof createSessionStore>;
