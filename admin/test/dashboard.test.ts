@@ -171,9 +171,11 @@ it("shows channels with member counts, renames and archives one, and shows the A
   for (let i = 0; i < 30; i++) await createUser(services.db, { name: `bulk-${String(i).padStart(2, "0")}` });
   await page.getByRole("link", { name: "Users" }).click();
   await page.locator('input[name="q"]').fill("bulk-");
-  await expect.poll(() => userRows(page).count()).toBe(25);
+  const firstName = () => userRows(page).first().locator("td").first().textContent();
+  await expect.poll(firstName).toBe("bulk-29"); // newest first
+  expect(await userRows(page).count()).toBe(25);
   await page.getByRole("button", { name: "Name" }).click();
-  await expect.poll(() => userRows(page).first().locator("td").first().textContent()).toBe("bulk-00");
+  await expect.poll(firstName).toBe("bulk-00");
   await page.getByRole("button", { name: "Load more" }).click();
   await expect.poll(() => userRows(page).count()).toBe(30);
   expect(await userRows(page).last().locator("td").first().textContent()).toBe("bulk-29");

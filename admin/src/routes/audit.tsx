@@ -1,5 +1,5 @@
 import { createRoute } from "@tanstack/solid-router";
-import { For } from "solid-js";
+import { For, Show } from "solid-js";
 import { ErrorText } from "../components/error-text";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import { Time } from "../components/time";
@@ -29,6 +29,9 @@ const ACTIONS: AuditAction[] = [
 ];
 
 const person = (p: AuditEntry["actor"], id: string | null) => (p ? `${p.displayName} <${p.email}>` : (id ?? "system"));
+
+const hasDetails = (details: unknown) =>
+  details !== null && typeof details === "object" && Object.keys(details).length > 0;
 
 function Audit() {
   const { audit } = useStores();
@@ -71,10 +74,11 @@ function Audit() {
             <th>Target</th>
             <th>Reason</th>
             <th>IP</th>
+            <th>Details</th>
           </tr>
         </thead>
         <tbody>
-          <For each={state.items} fallback={<EmptyRow cols={6} text={state.loading ? "Loading…" : "No entries."} />}>
+          <For each={state.items} fallback={<EmptyRow cols={7} text={state.loading ? "Loading…" : "No entries."} />}>
             {(entry) => (
               <tr data-testid="audit-row" data-action={entry.action}>
                 <td>
@@ -87,6 +91,14 @@ function Audit() {
                 <td>{entry.targetId ? person(entry.target, `${entry.targetType}: ${entry.targetId}`) : "—"}</td>
                 <td>{entry.reason ?? ""}</td>
                 <td>{entry.ip ?? ""}</td>
+                <td>
+                  <Show when={hasDetails(entry.details)}>
+                    <details>
+                      <summary>more</summary>
+                      <pre>{JSON.stringify(entry.details, null, 2)}</pre>
+                    </details>
+                  </Show>
+                </td>
               </tr>
             )}
           </For>

@@ -1,6 +1,7 @@
 import { createRoute } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
 import { createAction } from "../components/action";
+import { debounced } from "../components/debounce";
 import { ErrorText } from "../components/error-text";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import type { Channel } from "../lib/api";
@@ -63,6 +64,7 @@ function Channels() {
   const { channels } = useStores();
   const state = channels.list.state;
   const action = createAction();
+  const search = debounced((q: string) => channels.search(q));
   return (
     <>
       <header class="page-head">
@@ -74,7 +76,7 @@ function Channels() {
           name="q"
           placeholder="Search by name (prefix)"
           value={channels.query()}
-          onInput={(e) => channels.search(e.currentTarget.value)}
+          onInput={(e) => search(e.currentTarget.value)}
         />
       </div>
       <ErrorText error={state.error || action.error()} />

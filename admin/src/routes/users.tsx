@@ -1,5 +1,6 @@
 import { createRoute } from "@tanstack/solid-router";
 import { For, Show } from "solid-js";
+import { debounced } from "../components/debounce";
 import { ErrorText } from "../components/error-text";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import { Time } from "../components/time";
@@ -29,6 +30,7 @@ function SortHeader(props: { sort: Sort; label: string }) {
 
 function Filters() {
   const { users } = useStores();
+  const search = debounced((q: string) => users.filter({ q }));
   return (
     <div class="filters">
       <input
@@ -36,7 +38,7 @@ function Filters() {
         name="q"
         placeholder="Search email or name (prefix)"
         value={users.filters.q}
-        onInput={(e) => users.filter({ q: e.currentTarget.value })}
+        onInput={(e) => search(e.currentTarget.value)}
       />
       <select
         name="role"
