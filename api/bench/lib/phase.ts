@@ -91,3 +91,72 @@ export function addAccepted(into: Record<string, number>, more: Record<string, n
 }
 
 export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export interface CapacityStep {
+  rate: number;
+  sendsPerSec: number;
+  acksPerSec: number;
+  deliveriesPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  settleSeconds: number;
+  passed: boolean;
+  why: string;
+  cores: Record<string, number>;
+}
+
+/**
+ * Steps the send rate up until a step misses the latency bound (p99 of the measured groups), loses
+ * sends, or cannot be accepted at the asked rate; the backlog drains (settle) before the next step.
+ * Returns every step and the highest rate that passed (0 when none did).
+ */
+export async function findCapacity(
+  pool: LoadPool,
+  base: Omit<PhaseOptions, "ratePerSec" | "tag">,
+  rates: number[],
+  maxP99: number,
+  settle: () => Promise<number>,
+  accepted: Record<string, number>,
+): Promise<{ steps: CapacityStep[]; best: CapacityStep | undefined; unanswered: number }> {
+  const steps: CapacityStep[] = [];
+  let unanswered = 0;
+  for (const rate of rates) {
+    const r = await runPhase(pool, {
+      ...base,
+      ratePerSec: rate,
+      tag: `step ${rate}/s`,
+      profileLabel: `${base.scenario}: capacity steps`,
+    });
+    addAccepted(accepted, r.accepted);
+    unanswered += r.errors.no_reply ?? 0;
+    const settleSeconds = await settle();
+    const latency = r.window.latencyOf(base.groups).summary();
+    const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
+    const why = [
+      r.acksPerSec < 0.95 * rate ? `accepted only ${Math.round(r.acksPerSec)}/s` : "",
+      errors > 0 ? `${errors} send errors` : "",
+      latency.p99 > maxP99 ? `p99 ${latency.p99} ms` : "",
+    ].filter(Boolean);
+    const step: CapacityStep = {
+      rate,
+      sendsPerSec: round(r.sendsPerSec),
+      acksPerSec: round(r.acksPerSec),
+      deliveriesPerSec: round(r.deliveriesPerSec),
+      p50: latency.p50,
+      p99: latency.p99,
+      errors,
+      settleSeconds,
+      passed: why.length === 0,
+      why: why.join(", ") || "held",
+      cores: r.cores,
+    };
+    log(
+      base.scenario,
+      `step ${rate} sends/s: ${step.why} (deliveries ${Math.round(r.deliveriesPerSec)}/s, p99 ${latency.p99} ms)`,
+    );
+    steps.push(step);
+    if (!step.passed) break;
+  }
+  return { steps, best: steps.filter((s) => s.passed).at(-1), unanswered };
+}

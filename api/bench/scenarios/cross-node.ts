@@ -4,7 +4,7 @@
 import os from "node:os";
 import { type BenchContext, Cluster, log } from "../lib/cluster.js";
 import { describeCores } from "../lib/cpu.js";
-import { runPhase } from "../lib/phase.js";
+import { addAccepted, findCapacity, runPhase } from "../lib/phase.js";
 import { metric, type ScenarioResult } from "../lib/report.js";
 import { seedChannels, seedMembers, seedUsers, sourceAddress } from "../lib/seed.js";
 import { checkDelivery } from "../lib/verify.js";
@@ -54,33 +54,60 @@ export async function crossNodeScenario(ctx: BenchContext): Promise<Partial<Scen
       ...(sent.placement[i] as { worker: number; client: number }),
       channelId: channels[i % channelCount] as string,
     }));
-    log("cross-node", `${rate} sends/s for ${measureMs / 1000} s`);
-    const r = await runPhase(pool, {
+    const parties = {
+      "api-1": [node1.pid],
+      "api-2": [node2.pid],
+      "api-3": [node3.pid],
+      persister: [cluster.persister?.pid ?? 0],
+      "load generators": pool.pids,
+    };
+    const accepted: Record<string, number> = {};
+    const problems: string[] = [];
+    let unanswered = 0;
+    const settle = async () => {
+      const c = await checkDelivery(pool, db, channels, accepted, { unanswered, timeoutMs: 180_000, final: false });
+      problems.push(...c.problems);
+      return c.settleSeconds;
+    };
+    const stepRates = ctx.quick ? [50, 100, 200, 400] : [100, 200, 400, 700, 1000, 1500, 2000];
+    log("cross-node", `capacity at p99 ≤ 50 ms: steps of ${stepRates.join(", ")} sends/s`);
+    const base = {
       scenario: "cross-node",
       targets,
+      bodyBytes: 100,
+      groups: ["receiver"],
+      parties,
+      cluster,
+    };
+    const capacity = await findCapacity(
+      pool,
+      { ...base, warmupMs: 2000, measureMs: ctx.quick ? 5000 : 10_000 },
+      stepRates,
+      50,
+      settle,
+      accepted,
+    );
+    unanswered += capacity.unanswered;
+    log("cross-node", `${rate} sends/s for ${measureMs / 1000} s`);
+    const r = await runPhase(pool, {
+      ...base,
       ratePerSec: rate,
       warmupMs: ctx.quick ? 2000 : 5000,
       measureMs,
       tag: "cross",
-      bodyBytes: 100,
-      groups: ["receiver"],
-      parties: {
-        "api-1": [node1.pid],
-        "api-2": [node2.pid],
-        "api-3": [node3.pid],
-        persister: [cluster.persister?.pid ?? 0],
-        "load generators": pool.pids,
-      },
-      cluster,
     });
+    addAccepted(accepted, r.accepted);
+    unanswered += r.errors.no_reply ?? 0;
     log("cross-node", "checking every delivery");
-    const check = await checkDelivery(pool, db, channels, r.accepted, { unanswered: r.errors.no_reply ?? 0 });
+    const check = await checkDelivery(pool, db, channels, accepted, { unanswered });
     const latency = r.window.latencyOf(["receiver"]).summary();
     const ack = r.window.ackLatency.summary();
     const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
     const at = `@${rate}/s`;
     return {
       metrics: [
+        metric("sends/s held with p99 ≤ 50 ms", capacity.best?.acksPerSec ?? 0, "/s"),
+        metric("p99 at that rate", capacity.best?.p99 ?? 0, "ms"),
         metric(`sends/s ${at}`, r.sendsPerSec, "/s"),
         metric(`deliveries/s (other nodes) ${at}`, r.deliveriesPerSec, "/s"),
         metric(`send→deliver p50 ${at}`, latency.p50, "ms"),
@@ -93,7 +120,7 @@ export async function crossNodeScenario(ctx: BenchContext): Promise<Partial<Scen
         { name: `CPU cores ${at}`, value: describeCores(r.cores, os.cpus().length) },
         metric("deliveries checked", check.deliveries, ""),
       ],
-      problems: check.problems,
+      problems: [...problems, ...check.problems],
       notes: [
         `Each channel: 1 sender on api-1, ${RECEIVERS_PER_NODE} receivers on api-2 and ${RECEIVERS_PER_NODE} on api-3.`,
       ],
@@ -104,6 +131,7 @@ export async function crossNodeScenario(ctx: BenchContext): Promise<Partial<Scen
         measureSeconds: measureMs / 1000,
         errors: r.errors,
         cores: r.cores,
+        capacitySteps: capacity.steps,
       },
       profiles: await cluster.stop(),
     };

@@ -9,10 +9,10 @@ import { describeCores, PartyMeter } from "../lib/cpu.js";
 import { diffHeap, type HeapDiff, takeHeapSnapshot } from "../lib/heap.js";
 import { Inspector, type MemoryUsage } from "../lib/inspector.js";
 import { LagSampler } from "../lib/lag.js";
-import { addAccepted, round, runPhase } from "../lib/phase.js";
+import { addAccepted, findCapacity, round, runPhase } from "../lib/phase.js";
 import { usageOf } from "../lib/processes.js";
 import { monotonicUs } from "../lib/profile.js";
-import { metric, type ScenarioResult } from "../lib/report.js";
+import { type Metric, metric, type ScenarioResult } from "../lib/report.js";
 import { seedChannels, seedMembers, seedUsers, sourceAddress } from "../lib/seed.js";
 import { checkDelivery } from "../lib/verify.js";
 
@@ -227,7 +227,7 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
         { tag: "throughput", deliveries: 100_000 },
       ];
   const accepted: Record<string, number> = {};
-  const metrics = [];
+  const metrics: Metric[] = [];
   const config: Record<string, unknown> = {
     channels: channels.length,
     membersPerChannel,
@@ -235,6 +235,45 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
     measureSeconds: measureMs / 1000,
   };
   let unanswered = 0;
+  const problems: string[] = [];
+  const settle = async () => {
+    const c = await checkDelivery(pool, cluster.stack.db, channels, accepted, {
+      unanswered,
+      timeoutMs: 180_000,
+      final: false,
+    });
+    problems.push(...c.problems);
+    return c.settleSeconds;
+  };
+
+  // First the capacity at the latency bound (short steps, each drained), then the targets' fixed rates.
+  const stepRates = (
+    ctx.quick ? [2000, 5000, 10_000, 20_000] : [5000, 10_000, 20_000, 30_000, 50_000, 75_000, 100_000]
+  ).map((d) => d / membersPerChannel);
+  log("fanout", `capacity at p99 ≤ 50 ms: steps of ${stepRates.join(", ")} sends/s`);
+  const capacity = await findCapacity(
+    pool,
+    {
+      scenario: "fanout",
+      targets,
+      warmupMs: 2000,
+      measureMs: ctx.quick ? 5000 : 10_000,
+      bodyBytes: 100,
+      parties,
+      cluster,
+    },
+    stepRates,
+    50,
+    settle,
+    accepted,
+  );
+  unanswered += capacity.unanswered;
+  metrics.push(
+    metric("deliveries/s held with p99 ≤ 50 ms", capacity.best?.deliveriesPerSec ?? 0, "/s"),
+    metric("p99 at that rate", capacity.best?.p99 ?? 0, "ms"),
+  );
+  config.capacitySteps = capacity.steps;
+
   for (const phase of phases) {
     const rate = phase.deliveries / membersPerChannel;
     log(
@@ -273,11 +312,13 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
       metric(`send errors ${at}`, errors, ""),
       { name: `CPU cores ${at}`, value: describeCores(r.cores, os.cpus().length) },
     );
+    const settleSeconds = await settle();
     config[phase.tag] = {
       sendsPerSecAsked: rate,
       errors: r.errors,
       cores: r.cores,
       ackLatency: r.window.ackLatency.summary(),
+      settleSeconds,
     };
   }
   lag.stop();
@@ -286,7 +327,7 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
   metrics.push(metric("deliveries checked", check.deliveries, ""));
   return {
     metrics,
-    problems: check.problems,
+    problems: [...problems, ...check.problems],
     notes: [
       `${SENDERS_PER_CHANNEL} senders per channel (members); every member's socket receives each message, the sender's own included.`,
       "Latency = receive time − send time written in the body by the sending load process (same machine clock).",
