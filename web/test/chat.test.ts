@@ -25,7 +25,8 @@ async function http(path: string, body: unknown, cookie = "") {
 
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
-  api = await startApi(stack.env);
+  // Room for the bulk send of the load-older test.
+  api = await startApi({ ...stack.env, SEND_RATE_PER_10S: "1000" });
   browser = await launchChromium();
   // A second person, the way an admin makes one: the account, then its one-time set-password link.
   const login = await http("/api/auth/login", OWNER);
@@ -168,6 +169,44 @@ it("two people chat live; unread, reload and a dropped socket lose and repeat no
   await expect.poll(() => dm.locator(".dot").getAttribute("class")).toContain("online");
   await a.screenshot({ path: "/tmp/parley-web-dm.png" });
 }, 90_000);
+
+it("loads older history with the button, in order", async () => {
+  const a = await signIn(OWNER);
+  await a.getByTestId("channel-name").filter({ hasText: "general" }).waitFor();
+  const channelId = new URL(a.url()).pathname.split("/").at(-1) as string;
+  const before = await bodies(a);
+  // 60 more messages straight over a socket of this page's session, so the first page cannot hold them all.
+  await a.evaluate(async (id) => {
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    let replies = 0;
+    await new Promise<void>((resolve) => {
+      ws.onmessage = (e) => {
+        const frame = JSON.parse(String(e.data));
+        if (frame.type === "hello") ws.send(JSON.stringify({ id: "resume", type: "resume", positions: {} }));
+        if (frame.type === "reply" && frame.id === "resume")
+          for (let i = 1; i <= 60; i++)
+            ws.send(
+              JSON.stringify({
+                id: `s${i}`,
+                type: "sendMessage",
+                channelId: id,
+                clientId: `bulk-${i}`,
+                body: `bulk ${i}`,
+              }),
+            );
+        if (frame.type === "reply" && frame.id.startsWith("s") && ++replies === 60) resolve();
+      };
+    });
+    ws.close();
+  }, channelId);
+  const bulk = Array.from({ length: 60 }, (_, i) => `bulk ${i + 1}`);
+  await waitForBodies(a, [...before, ...bulk]);
+  await a.reload();
+  await expect.poll(() => bodies(a), { timeout: 15_000 }).toEqual([...before, ...bulk].slice(-50));
+  await a.getByRole("button", { name: "Load older messages" }).click();
+  await waitForBodies(a, [...before, ...bulk]);
+  expect(await a.getByRole("button", { name: "Load older messages" }).count()).toBe(0);
+});
 
 it("a ban ends the session at once and shows its reason", async () => {
   const b = await signIn(BEE);

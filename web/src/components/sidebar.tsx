@@ -11,14 +11,12 @@ function ChannelLink(props: { channel: MyChannel }) {
   const dm = () => props.channel.kind === "dm" || props.channel.kind === "group";
   const other = () => props.channel.otherMembers[0];
   return (
-    <li>
-      <Link
-        to="/c/$channelId"
-        params={{ channelId: props.channel.id }}
-        class="channel-link"
-        classList={{ unread: props.channel.unreadCount > 0, active: store.channels.activeId() === props.channel.id }}
-        data-testid={`channel-${props.channel.name}`}
-      >
+    // The state classes sit on the <li>: Link owns its own class attribute (and its active state).
+    <li
+      classList={{ unread: props.channel.unreadCount > 0, active: store.channels.activeId() === props.channel.id }}
+      data-testid={`channel-${props.channel.name}`}
+    >
+      <Link to="/c/$channelId" params={{ channelId: props.channel.id }} class="channel-link">
         <Show when={dm()} fallback={<span class="hash">#</span>}>
           <span
             class={`dot ${props.channel.kind === "dm" && other() ? store.presence.status(other()?.id ?? "") : "unknown"}`}

@@ -16,7 +16,8 @@ export function createAppStore() {
   const [connection, setConnection] = createSignal<"connecting" | "online" | "offline">("connecting");
   const [ended, setEnded] = createSignal<"signedOut" | "banned" | null>(null);
   const inFlight = new Set<string>();
-  let readTimer: ReturnType<typeof setTimeout> | undefined;
+  // One timer per channel: leaving a channel must not cancel marking what was seen in it.
+  const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const me = () => session.user()?.id ?? "";
 
   function onFrame(frame: EventFrame) {
@@ -136,8 +137,14 @@ export function createAppStore() {
   }
 
   function scheduleRead(channelId: string) {
-    clearTimeout(readTimer);
-    readTimer = setTimeout(() => markRead(channelId), 300);
+    clearTimeout(readTimers.get(channelId));
+    readTimers.set(
+      channelId,
+      setTimeout(() => {
+        readTimers.delete(channelId);
+        markRead(channelId);
+      }, 300),
+    );
   }
 
   /** Marks the viewed channel read up to its newest seq. */

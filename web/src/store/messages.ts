@@ -39,6 +39,8 @@ export function createMessages() {
 
   async function load(viewerId: string, channelId: string, force = false) {
     if (loaded.has(channelId) && !force) return loaded.get(channelId) as Loaded;
+    // A reload (resync) starts over: events from now on wait in `early` for the new page.
+    if (force) loaded.delete(channelId);
     early.set(channelId, early.get(channelId) ?? []);
     try {
       const page = await fetchPage(channelId);
