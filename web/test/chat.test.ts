@@ -206,6 +206,12 @@ it("loads older history with the button, in order", async () => {
   await a.getByRole("button", { name: "Load older messages" }).click();
   await waitForBodies(a, [...before, ...bulk]);
   expect(await a.getByRole("button", { name: "Load older messages" }).count()).toBe(0);
+
+  // Search finds one of them.
+  await a.getByRole("button", { name: "Search messages" }).click();
+  await a.getByLabel("Search for").fill("bulk 42");
+  await a.getByLabel("Search for").press("Enter");
+  await a.getByRole("dialog").getByText("bulk 42", { exact: true }).waitFor({ timeout: 10_000 });
 });
 
 it("a ban ends the session at once and shows its reason", async () => {

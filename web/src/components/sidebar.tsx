@@ -5,6 +5,7 @@ import type { MyChannel } from "../store/channels";
 import { BrowseDialog } from "./browse-dialog";
 import { CreateDialog } from "./create-dialog";
 import { DmDialog } from "./dm-dialog";
+import { SearchDialog } from "./search-dialog";
 
 function ChannelLink(props: { channel: MyChannel }) {
   const store = useStore();
@@ -41,7 +42,7 @@ function ChannelLink(props: { channel: MyChannel }) {
 
 export function Sidebar(props: { onLogout: () => void }) {
   const store = useStore();
-  const [dialog, setDialog] = createSignal<"browse" | "create" | "dm" | null>(null);
+  const [dialog, setDialog] = createSignal<"browse" | "create" | "dm" | "search" | null>(null);
   const rooms = () => store.channels.list.filter((c) => c.kind === "public" || c.kind === "private");
   const dms = () => store.channels.list.filter((c) => c.kind === "dm" || c.kind === "group");
   return (
@@ -52,6 +53,9 @@ export function Sidebar(props: { onLogout: () => void }) {
           {store.connection()}
         </span>
       </header>
+      <button type="button" class="search-button" onClick={() => setDialog("search")}>
+        Search messages
+      </button>
       <div class="section">
         <h2>Channels</h2>
         <button type="button" class="icon" aria-label="Create channel" onClick={() => setDialog("create")}>
@@ -83,6 +87,9 @@ export function Sidebar(props: { onLogout: () => void }) {
       </footer>
       <Show when={dialog() === "browse"}>
         <BrowseDialog onClose={() => setDialog(null)} />
+      </Show>
+      <Show when={dialog() === "search"}>
+        <SearchDialog onClose={() => setDialog(null)} />
       </Show>
       <Show when={dialog() === "dm"}>
         <DmDialog onClose={() => setDialog(null)} />
