@@ -207,6 +207,17 @@ it("loads older history with the button, in order", async () => {
   await waitForBodies(a, [...before, ...bulk]);
   expect(await a.getByRole("button", { name: "Load older messages" }).count()).toBe(0);
 
+  // Admin edits one and deletes another from the message menu; the events come back and are applied.
+  const msg = (text: string) => a.getByTestId("message").filter({ hasText: text });
+  await msg("bulk 59").hover();
+  await msg("bulk 59").getByRole("button", { name: "Edit" }).click();
+  await a.getByLabel("Edit message").fill("bulk 59, edited");
+  await a.getByLabel("Edit message").press("Enter");
+  await msg("bulk 60").hover();
+  await msg("bulk 60").getByRole("button", { name: "Delete" }).click();
+  await msg("bulk 59, edited").filter({ hasText: "(edited)" }).waitFor({ timeout: 10_000 });
+  await a.getByText("This message was deleted.").waitFor({ timeout: 10_000 });
+
   // Search finds one of them.
   await a.getByRole("button", { name: "Search messages" }).click();
   await a.getByLabel("Search for").fill("bulk 42");

@@ -1,5 +1,5 @@
 import type { MessageView } from "api/client";
-import { For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { useStore } from "../store";
 
 /** `<@user-id>` in a body; split() keeps the captured id at the odd indexes. */
@@ -9,6 +9,18 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-di
 export function MessageItem(props: { message: MessageView }) {
   const store = useStore();
   const author = () => store.presence.name(props.message.authorId) ?? "Someone";
+  const mine = () => props.message.authorId === store.session.user()?.id && !props.message.deletedAt;
+  const [editing, setEditing] = createSignal(false);
+  const [error, setError] = createSignal("");
+  const attempt = (p: Promise<unknown>) =>
+    p.then(
+      () => setError(""),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  const save = (body: string) => {
+    setEditing(false);
+    if (body.trim() && body !== props.message.body) void attempt(store.edit(props.message.id, body.trim()));
+  };
   return (
     <li class="message" data-testid="message" data-seq={props.message.seq}>
       <div class="meta">
@@ -18,7 +30,31 @@ export function MessageItem(props: { message: MessageView }) {
           <span class="muted small">(edited)</span>
         </Show>
       </div>
-      <Show when={!props.message.deletedAt} fallback={<p class="body deleted">This message was deleted.</p>}>
+      <Show when={editing()}>
+        <textarea
+          class="edit"
+          aria-label="Edit message"
+          value={props.message.body}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey) {
+              e.preventDefault();
+              save(e.currentTarget.value);
+            }
+            if (e.key === "Escape") setEditing(false);
+          }}
+        />
+      </Show>
+      <Show when={error()}>
+        <p class="error small">{error()}</p>
+      </Show>
+      <Show
+        when={!props.message.deletedAt && !editing()}
+        fallback={
+          <Show when={props.message.deletedAt}>
+            <p class="body deleted">This message was deleted.</p>
+          </Show>
+        }
+      >
         <p class="body" data-testid="message-body">
           <For each={props.message.body.split(MENTION)}>
             {(part, i) =>
@@ -50,14 +86,19 @@ export function MessageItem(props: { message: MessageView }) {
         </span>
       </Show>
       <Show when={!props.message.deletedAt}>
-        <button
-          type="button"
-          class="react-add"
-          aria-label="React with thumbs up"
-          onClick={() => store.react(props.message.id, "👍")}
-        >
-          👍+
-        </button>
+        <span class="actions">
+          <button type="button" aria-label="React with thumbs up" onClick={() => store.react(props.message.id, "👍")}>
+            👍+
+          </button>
+          <Show when={mine()}>
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+            <button type="button" onClick={() => attempt(store.remove(props.message.id))}>
+              Delete
+            </button>
+          </Show>
+        </span>
       </Show>
     </li>
   );

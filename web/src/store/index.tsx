@@ -182,8 +182,18 @@ export function createAppStore() {
     if (socket.isLive) socket.request("toggleReaction", { messageId, emoji }).catch(() => {});
   }
 
+  /** Edits or deletes my message; the change shows when its event arrives, like everyone else's. */
+  async function edit(messageId: string, body: string) {
+    await socket.request("editMessage", { messageId, body });
+  }
+  async function remove(messageId: string) {
+    await socket.request("deleteMessage", { messageId });
+  }
+
   return {
     react,
+    edit,
+    remove,
     session,
     channels,
     messages,
