@@ -61,6 +61,8 @@ it("applying each event kind to an older page equals a fresh fetch", async () =>
   };
   const first = await send(them, "first");
   const second = await send(me, "second <b>bold</b>");
+  // A message can be reacted to once it is stored (its event has arrived), as in the client.
+  await waitFor(() => me.events(channel.id).length === 2, "the first two messages");
   await them.ok("toggleReaction", { messageId: first, emoji: "🎉" });
   await waitFor(() => me.events(channel.id).length === 3, "the starting events");
 

@@ -4,26 +4,22 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
-import { doDeleteChannelMessage, doEditChannel, doSetArchived } from "./actions.js";
+import { doDeleteChannelMessage } from "./actions.js";
+import { channelEditRoutes } from "./edit-routes.js";
 import { doInvite, doKick } from "./membership.js";
-import { getChangedChannel, listDirectory } from "./queries.js";
+import { listDirectory } from "./queries.js";
 import {
   boolQuery,
-  ChannelEnvelope,
   ChannelIdParam,
-  ChannelNameSchema,
   CursorQuery,
   DirectoryEntrySchema,
   intQuery,
   MemberParam,
-  PurposeSchema,
-  TopicSchema,
   tags,
   UserIdsBody,
 } from "./schemas.js";
 
 const errors = errorResponses(400, 401, 403, 404, 409);
-const the = json(ChannelEnvelope, "The channel as it now is");
 
 const list = createRoute({
   method: "get",
@@ -44,36 +40,6 @@ const list = createRoute({
     ...errorResponses(400, 401, 403),
   },
 });
-
-const edit = createRoute({
-  method: "patch",
-  path: "/{id}",
-  tags: tags.admin,
-  summary: "Rename, or change topic or purpose",
-  request: {
-    ...ChannelIdParam,
-    ...jsonBody(
-      z
-        .strictObject({
-          name: ChannelNameSchema.optional(),
-          topic: TopicSchema.optional(),
-          purpose: PurposeSchema.optional(),
-        })
-        .refine((b) => Object.keys(b).length > 0, "name, topic or purpose"),
-    ),
-  },
-  responses: { 200: the, ...errors },
-});
-
-const archive = (archived: boolean) =>
-  createRoute({
-    method: "post",
-    path: `/{id}/${archived ? "archive" : "unarchive"}`,
-    tags: tags.admin,
-    summary: archived ? "Archive (idempotent)" : "Unarchive (idempotent)",
-    request: ChannelIdParam,
-    responses: { 200: the, ...errors },
-  });
 
 const addMembers = createRoute({
   method: "post",
@@ -119,24 +85,6 @@ export function adminChannelRoutes(services: Services) {
       });
       return c.json(page, 200);
     })
-    .openapi(edit, async (c) => {
-      const { user } = requireUser(c);
-      const { id } = c.req.valid("param");
-      await doEditChannel(services, user, id, c.req.valid("json"));
-      return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
-    })
-    .openapi(archive(true), async (c) => {
-      const { user } = requireUser(c);
-      const { id } = c.req.valid("param");
-      await doSetArchived(services, user, id, true);
-      return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
-    })
-    .openapi(archive(false), async (c) => {
-      const { user } = requireUser(c);
-      const { id } = c.req.valid("param");
-      await doSetArchived(services, user, id, false);
-      return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
-    })
     .openapi(addMembers, async (c) => {
       const added = await doInvite(services, requireUser(c).user, c.req.valid("param").id, c.req.valid("json").userIds);
       return c.json({ added }, 200);
@@ -150,5 +98,6 @@ export function adminChannelRoutes(services: Services) {
       const { id, messageId } = c.req.valid("param");
       const result = await doDeleteChannelMessage(services, requireUser(c).user, id, messageId);
       return c.json(result, 202);
-    });
+    })
+    .route("/", channelEditRoutes(services, "admin"));
 }

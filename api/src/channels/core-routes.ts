@@ -4,8 +4,9 @@ import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
 import { checkNotGuest } from "./access.js";
-import { doCreateChannel, doEditChannel, doSetArchived } from "./actions.js";
-import { getChangedChannel, getChannel, listDirectory, listMyChannels } from "./queries.js";
+import { doCreateChannel } from "./actions.js";
+import { channelEditRoutes } from "./edit-routes.js";
+import { getChannel, listDirectory, listMyChannels } from "./queries.js";
 import {
   boolQuery,
   ChannelEnvelope,
@@ -19,8 +20,6 @@ import {
   TopicSchema,
   tags,
 } from "./schemas.js";
-
-const the = json(ChannelEnvelope, "The channel as it now is");
 
 const mine = createRoute({
   method: "get",
@@ -77,38 +76,6 @@ const get = createRoute({
   responses: { 200: json(ChannelEnvelope, "The channel"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const edit = createRoute({
-  method: "patch",
-  path: "/{id}",
-  tags: tags.channels,
-  summary: "Rename, or change topic or purpose (channel admins and workspace admins)",
-  request: {
-    ...ChannelIdParam,
-    ...jsonBody(
-      z
-        .strictObject({
-          name: ChannelNameSchema.optional(),
-          topic: TopicSchema.optional(),
-          purpose: PurposeSchema.optional(),
-        })
-        .refine((b) => Object.keys(b).length > 0, "name, topic or purpose"),
-    ),
-  },
-  responses: { 200: the, ...errorResponses(400, 401, 403, 404, 409) },
-});
-
-const archive = (archived: boolean) =>
-  createRoute({
-    method: "post",
-    path: `/{id}/${archived ? "archive" : "unarchive"}`,
-    tags: tags.channels,
-    summary: archived
-      ? "Archive: read-only from now on (channel admins and workspace admins; idempotent)"
-      : "Unarchive (channel admins and workspace admins; idempotent)",
-    request: ChannelIdParam,
-    responses: { 200: the, ...errorResponses(400, 401, 403, 404, 409) },
-  });
-
 export function coreRoutes(services: Services) {
   const { db } = services;
   return openApiRouter()
@@ -137,22 +104,5 @@ export function coreRoutes(services: Services) {
     .openapi(get, async (c) => {
       return c.json({ channel: await getChannel(db, requireUser(c).user, c.req.valid("param").id) }, 200);
     })
-    .openapi(edit, async (c) => {
-      const { user } = requireUser(c);
-      const { id } = c.req.valid("param");
-      await doEditChannel(services, user, id, c.req.valid("json"));
-      return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
-    })
-    .openapi(archive(true), async (c) => {
-      const { user } = requireUser(c);
-      const { id } = c.req.valid("param");
-      await doSetArchived(services, user, id, true);
-      return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
-    })
-    .openapi(archive(false), async (c) => {
-      const { user } = requireUser(c);
-      const { id } = c.req.valid("param");
-      await doSetArchived(services, user, id, false);
-      return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
-    });
+    .route("/", channelEditRoutes(services, "channels"));
 }
