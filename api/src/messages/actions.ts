@@ -7,7 +7,7 @@ import { enforceLimit } from "../lib/rate-limit.js";
 import { MAX_HERE_MENTIONS, type PendingChannelEvent } from "../realtime/channel-events.js";
 import { emitChannelEvents } from "../realtime/emit.js";
 import type { Services } from "../services.js";
-import { checkCanPost, checkMessage, isWorkspaceAdmin } from "./checks.js";
+import { checkCanPost, checkCanSend, checkMessage, isWorkspaceAdmin } from "./checks.js";
 import { isValidEmoji } from "./emoji.js";
 import { parseMentions } from "./mentions.js";
 
@@ -37,11 +37,7 @@ async function emit(services: Services, events: PendingChannelEvent[]) {
 
 export async function sendMessage(services: Services, actor: SessionUser, input: SendInput, here?: HereResolver) {
   const { db, kv } = services;
-  await checkCanPost(db, actor.id, input.channelId);
-  await limitSends(services, actor);
-  const stored = await db.message.findUnique({
-    where: { authorId_clientId: { authorId: actor.id, clientId: input.clientId } },
-  });
+  const stored = await checkCanSend(db, actor.id, input.channelId, input.clientId);
   if (stored)
     return {
       messageId: stored.id,
@@ -49,6 +45,7 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
       channelId: stored.channelId,
       status: "duplicate" as const,
     };
+  await limitSends(services, actor);
   if (input.parentId) {
     const parent = await checkMessage(db, input.parentId);
     if (parent.channelId !== input.channelId)
