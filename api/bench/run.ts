@@ -14,7 +14,7 @@ import {
   updateMarkdown,
   writeJson,
 } from "./lib/report.js";
-import { cleanupRun } from "./lib/stack.js";
+import { cleanupRun, serviceVersions } from "./lib/stack.js";
 import { crossNodeScenario } from "./scenarios/cross-node.js";
 import { historyScenario } from "./scenarios/history.js";
 import { ingestScenario } from "./scenarios/ingest.js";
@@ -135,6 +135,7 @@ async function main() {
 
   const runInfo = {
     command,
+    services: await serviceVersions(),
     finishedAt: new Date().toISOString(),
     quick: args.quick,
     machine: { ...host, loadAvgAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },

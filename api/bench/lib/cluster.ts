@@ -102,7 +102,8 @@ export class Cluster {
     if (this.stopped) return undefined;
     this.stopped = true;
     await this.pool?.close();
-    await Promise.all([...this.nodes, this.persister].map((p) => p?.stop()));
+    // A profile is written only on a clean exit: give profiled nodes time to close their sockets.
+    await Promise.all([...this.nodes, this.persister].map((p) => p?.stop(this.profileDir ? 300_000 : 30_000)));
     await this.stack.cleanup();
     if (!this.profileDir) return undefined;
     const summaries: Record<string, ProfileSummary> = {};

@@ -81,7 +81,7 @@ export function renderSection(
         .map((f) => `\`${f.frame}\` ${f.totalPct}%`)
         .join(", ");
       lines.push(
-        `  Profile of ${proc} (${prof.sampledSeconds} s busy): ${areas}. Top: ${top}. Our code (inclusive): ${ours}.`,
+        `  Profile of ${proc} (${prof.sampledSeconds} s busy): ${areas}. Top: ${top}.${ours ? ` Our code (inclusive): ${ours}.` : ""}`,
       );
     }
   }

@@ -41,7 +41,8 @@ export interface NodeProcess {
   pid: number;
   url: string;
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (a node profiling 20,000 sockets needs long to shut down). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface SpawnOptions {
@@ -78,10 +79,10 @@ export async function spawnNode(opts: SpawnOptions, timeoutMs = 120_000): Promis
     pid: child.pid ?? 0,
     url: opts.port ? `http://127.0.0.1:${opts.port}` : "",
     output: () => output,
-    async stop() {
+    async stop(graceMs = 30_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
     },

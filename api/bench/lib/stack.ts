@@ -132,3 +132,37 @@ async function deleteRedisKeys(prefix: string) {
   } while (cursor !== "0");
   await redis.quit();
 }
+
+/** Versions of the services the run used, for the record. */
+export async function serviceVersions(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  await admin(async (c) => {
+    const { rows } = await c.query<{ server_version: string }>("SHOW server_version");
+    out.PostgreSQL = rows[0]?.server_version.split(" ")[0] ?? "?";
+  }).catch(() => {});
+  const redis = new Redis(benchEnv.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    out.Redis = /redis_version:(\S+)/.exec(await redis.info("server"))?.[1] ?? "?";
+  } catch {
+    // not answering: the scenarios will say so
+  } finally {
+    redis.disconnect();
+  }
+  const kafka = new Kafka({
+    brokers: benchEnv.kafkaBrokers,
+    clientId: "parley-bench-info",
+    logLevel: logLevel.NOTHING,
+  });
+  const kadmin = kafka.admin();
+  try {
+    await kadmin.connect();
+    const { brokers } = await kadmin.describeCluster();
+    out.Kafka = `${brokers.length} broker(s) at ${benchEnv.kafkaBrokers.join(",")}`;
+  } catch {
+    // idem
+  } finally {
+    await kadmin.disconnect().catch(() => {});
+  }
+  return out;
+}
