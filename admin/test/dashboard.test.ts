@@ -170,7 +170,11 @@ it("shows channels with member counts, renames and archives one, and shows the A
   // Cursor pagination: 25 a page, "Load more" appends the rest, sorted by name.
   for (let i = 0; i < 30; i++) await createUser(services.db, { name: `bulk-${String(i).padStart(2, "0")}` });
   await page.getByRole("link", { name: "Users" }).click();
+  // The search box asks once typing pauses: wait for that request, or the unfiltered list (also newest
+  // first, so also headed by bulk-29) could pass for it and the next click would race the search.
+  const searched = page.waitForResponse((r) => r.url().includes("q=bulk-") && r.ok());
   await page.locator('input[name="q"]').fill("bulk-");
+  await searched;
   const firstName = () => userRows(page).first().locator("td").first().textContent();
   await expect.poll(firstName).toBe("bulk-29"); // newest first
   expect(await userRows(page).count()).toBe(25);

@@ -68,8 +68,6 @@ const envSchema = z.object({
     .default(4 * 1024 * 1024),
   /** Interval of the server's WebSocket pings; a socket that misses one is dropped. */
   SOCKET_HEARTBEAT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000),
-  /** How long a slow consumer's close frame may wait to be read before the socket is cut off. */
-  SOCKET_CLOSE_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NODE_ID: z.string().default(`${os.hostname()}-${process.pid}`),
   /** Folder of the built web client and admin dashboard to serve; unset serves them from the repo. */

@@ -34,3 +34,9 @@ export const socketFramesSent = new Counter({
   help: "Frames sent to sockets on this node",
   registers: [registry],
 });
+
+export const slowConsumerCloses = new Counter({
+  name: "parley_socket_slow_consumer_closes_total",
+  help: "Sockets closed with 4008 because their send buffer passed SOCKET_MAX_BUFFERED_BYTES",
+  registers: [registry],
+});

@@ -5,7 +5,7 @@ import type { WSContext } from "hono/ws";
 import type { WebSocket } from "ws";
 import type { Authenticated } from "../accounts/sessions.js";
 import { AppError } from "../errors.js";
-import { socketFramesSent } from "../lib/metrics.js";
+import { slowConsumerCloses, socketFramesSent } from "../lib/metrics.js";
 import type { Services } from "../services.js";
 import { ChannelCursor } from "./channel-cursor.js";
 import type { ChannelEvent } from "./channel-events.js";
@@ -193,10 +193,10 @@ export class Connection {
     if (this.closed) return;
     const buffered = this.ws.raw?.bufferedAmount ?? 0;
     if (buffered > this.services.config.SOCKET_MAX_BUFFERED_BYTES) {
+      // Nothing more is queued once closing, so memory stays bounded; ws itself cuts the socket off if
+      // the client has not read up to the close frame within 30 s.
+      slowConsumerCloses.inc();
       this.close(CloseCode.slowConsumer, "too far behind: reconnect and resume");
-      // Nothing more is queued once closing, so waiting costs no memory, and a client that reads on late
-      // still learns to resume; one that never reads is cut off after the grace period.
-      setTimeout(() => this.ws.raw?.terminate(), this.services.config.SOCKET_CLOSE_GRACE_MS).unref();
       return;
     }
     this.ws.send(frame);
