@@ -50,6 +50,8 @@ export async function crossNodeScenario(ctx: BenchContext): Promise<Partial<Scen
     const failed = sent.failed + r2.failed + r3.failed;
     if (failed > 0)
       throw new Error(`${failed} sockets failed to connect: ${[...sent.firstErrors, ...r2.firstErrors].join("; ")}`);
+    // Let the node finish the connections' own work (presence, resume) before measuring.
+    await new Promise((r) => setTimeout(r, 5000));
     const targets = senders.map((_, i) => ({
       ...(sent.placement[i] as { worker: number; client: number }),
       channelId: channels[i % channelCount] as string,

@@ -30,7 +30,9 @@ interface Step {
 
 export async function ingestScenario(ctx: BenchContext): Promise<Partial<ScenarioResult>> {
   const channelCount = ctx.quick ? 20 : 100;
-  const probeRates = ctx.quick ? [100, 200, 500, 1000] : [250, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10_000];
+  const probeRates = ctx.quick
+    ? [100, 200, 500, 1000]
+    : [100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10_000];
   const probeMs = ctx.quick ? 5000 : 15_000;
   const holdMs = ctx.quick ? 10_000 : 60_000;
   const cluster = await Cluster.start("ingest", ctx, { nodes: 1 });
@@ -51,6 +53,8 @@ export async function ingestScenario(ctx: BenchContext): Promise<Partial<Scenari
     const connected = await pool.connect(cluster.api.url, specs);
     if (connected.failed > 0)
       throw new Error(`${connected.failed} sockets failed: ${connected.firstErrors.join("; ")}`);
+    // Let the node finish the connections' own work (presence, resume) before measuring.
+    await new Promise((r) => setTimeout(r, 5000));
     const targets = senders.map((_, i) => ({
       ...(connected.placement[i] as { worker: number; client: number }),
       channelId: channels[i % channelCount] as string,
