@@ -1,8 +1,12 @@
-// Persister lag read from the database (the persister exposes its prom-client gauge on no route): every
-// 500 ms, for the channel furthest behind, how long ago its newest stored message was accepted by the API
-// ("createdAt" is the API's acceptance time). Includes up to one inter-send gap of that channel.
+// Persister lag, read from the database (the persister's prom-client gauge is on no route): every 250 ms,
+// how long ago the oldest accepted-but-not-yet-stored message was accepted. Stored = the channels' summed
+// lastSeq; acceptance times come from the load processes (25 ms slots), in acceptance order. 0 when all
+// accepted messages are stored. Up to one stats interval (250 ms) of the newest acceptances may not be
+// known yet, so a lag below that is not resolved.
 import type pg from "pg";
+import type { LoadPool } from "../load/pool.js";
 import { Histogram } from "./histogram.js";
+import { committedEvents } from "./seed.js";
 
 export class LagSampler {
   readonly samples = new Histogram();
@@ -12,10 +16,13 @@ export class LagSampler {
   constructor(
     private readonly db: pg.Pool,
     private readonly channelIds: string[],
+    private readonly pool: LoadPool,
+    /** Events already in the channels before the scenario sent anything (not accepted through the pool). */
+    private readonly baseline = 0,
   ) {}
 
   start() {
-    this.timer = setInterval(() => void this.sample(), 500);
+    this.timer = setInterval(() => void this.sample(), 250);
     return this;
   }
 
@@ -23,14 +30,9 @@ export class LagSampler {
     if (this.busy) return;
     this.busy = true;
     try {
-      const { rows } = await this.db.query<{ oldest: number | null }>(
-        `SELECT min(extract(epoch FROM m."createdAt" AT TIME ZONE 'UTC'))::float8 AS oldest
-         FROM "Channel" c JOIN "Message" m ON m."channelId" = c.id AND m.seq = c."lastSeq"
-         WHERE c.id = ANY($1::uuid[])`,
-        [this.channelIds],
-      );
-      const oldest = rows[0]?.oldest;
-      if (oldest) this.samples.record(Math.max(0, Date.now() - oldest * 1000));
+      const stored = (await committedEvents(this.db, this.channelIds)) - this.baseline;
+      const oldestUnstored = this.pool.acceptedAt(stored + 1);
+      this.samples.record(oldestUnstored === undefined ? 0 : Math.max(0, Date.now() - oldestUnstored));
     } finally {
       this.busy = false;
     }

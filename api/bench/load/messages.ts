@@ -48,6 +48,8 @@ export interface Stats {
   frames: Record<string, number>;
   latency: Record<string, HistogramDelta>;
   ackLatency: HistogramDelta;
+  /** Accepted sends by acceptance time: [epoch ms of a 25 ms slot, count]. */
+  accepts: [number, number][];
 }
 
 export interface ConnectResult {

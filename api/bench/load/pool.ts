@@ -81,6 +81,8 @@ export class LoadPool {
   window = new Window();
   /** Everything since the pool started (for totals that span windows). */
   readonly lifetime = new Window();
+  /** Accepted sends per 25 ms slot (epoch ms), from every worker since the start. */
+  readonly accepts = new Map<number, number>();
 
   constructor(count: number) {
     for (let i = 0; i < count; i++) {
@@ -121,6 +123,7 @@ export class LoadPool {
       worker.closed = message.closed;
       this.window.add(message);
       this.lifetime.add(message);
+      for (const [at, n] of message.accepts) this.accepts.set(at, (this.accepts.get(at) ?? 0) + n);
       return;
     }
     const waiter = this.waiting.get(message.id);
@@ -135,6 +138,16 @@ export class LoadPool {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.workers[worker]?.child.send({ ...command, id });
     });
+  }
+
+  /** When the n-th accepted send (1-based, in acceptance order) was accepted; undefined if not yet. */
+  acceptedAt(n: number): number | undefined {
+    let seen = 0;
+    for (const at of [...this.accepts.keys()].sort((a, b) => a - b)) {
+      seen += this.accepts.get(at) ?? 0;
+      if (seen >= n) return at;
+    }
+    return undefined;
   }
 
   resetWindow() {

@@ -20,6 +20,9 @@ const WORKER = Number(process.env.BENCH_WORKER ?? 0);
 /** Open-loop sending never queues more unanswered sends than this per worker; beyond it sends are skipped. */
 const MAX_OUTSTANDING = 50_000;
 const REPLY_TIMEOUT_MS = 30_000;
+/** Stats go to the coordinator this often; acceptance times in slots of this width (for persister lag). */
+const STATS_MS = 250;
+const ACCEPT_SLOT_MS = 25;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -116,6 +119,7 @@ function newTick() {
     frames: {} as Record<string, number>,
     latency: new Map<string, Histogram>(),
     ackLatency: new Histogram(),
+    accepts: new Map<number, number>(),
   };
 }
 
@@ -236,6 +240,8 @@ async function sendAtRate(cmd: Extract<Command, { cmd: "send" }>): Promise<SendR
       if ((reply.result as { status?: string }).status !== "accepted") return error("duplicate");
       result.acked++;
       tick.acked++;
+      const slot = Math.floor(now() / ACCEPT_SLOT_MS);
+      tick.accepts.set(slot, (tick.accepts.get(slot) ?? 0) + 1);
       result.accepted[target.channelId] = (result.accepted[target.channelId] ?? 0) + 1;
     });
     inFlight.add(p);
@@ -306,9 +312,10 @@ setInterval(() => {
     frames: current.frames,
     latency: Object.fromEntries([...current.latency].map(([group, h]) => [group, h.take()])),
     ackLatency: current.ackLatency.take(),
+    accepts: [...current.accepts].map(([slot, n]) => [slot * ACCEPT_SLOT_MS, n]),
   };
   post(stats);
-}, 1000).unref();
+}, STATS_MS).unref();
 
 process.on("message", async (request: Request) => {
   try {

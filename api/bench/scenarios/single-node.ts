@@ -213,7 +213,7 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
       channelId,
     })),
   );
-  const lag = new LagSampler(cluster.stack.db, channels).start();
+  const lag = new LagSampler(cluster.stack.db, channels, pool).start();
   const parties = { api: [cluster.api.pid], persister: [cluster.persister?.pid ?? 0], "load generators": pool.pids };
   const measureMs = ctx.quick ? 10_000 : 60_000;
   const warmupMs = ctx.quick ? 2000 : 5000;
