@@ -1,6 +1,6 @@
 // What a scenario returns, and how results are shown: a console table, JSON under .state/bench/, and the
 // suite's own section of BENCHMARKS.md (between markers; the rest of the file belongs to others).
-import { execSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -154,6 +154,8 @@ export function updateMarkdown(section: string) {
   if (start >= 0 && end > start) text = text.slice(0, start) + body + text.slice(end + END.length);
   else text = `${text.trimEnd()}\n\n${body}\n`;
   writeFileSync(file, text);
+  // The repository's lint (biome ci) formats Markdown too: leave the file as Biome would.
+  spawnSync(path.join(repoRoot, "node_modules", ".bin", "biome"), ["format", "--write", file], { stdio: "ignore" });
   return file;
 }
 
