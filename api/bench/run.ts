@@ -3,7 +3,7 @@
 // Scenarios: connections, fanout, ingest, cross-node, history (a filter matches by prefix; none = all).
 // Prints a table, writes .state/bench/results.json and, for full runs, the suite's section of BENCHMARKS.md.
 import os from "node:os";
-import { type BenchContext, log } from "./lib/cluster.js";
+import { abortAll, type BenchContext, log } from "./lib/cluster.js";
 import { renderSection } from "./lib/markdown.js";
 import {
   machine,
@@ -160,8 +160,10 @@ async function main() {
 }
 
 process.on("SIGINT", () => {
-  console.error("interrupted: cleaning up");
-  void cleanupRun().finally(() => process.exit(130));
+  console.error("interrupted: stopping the nodes and load processes, removing databases, topics and keys");
+  void abortAll()
+    .then(cleanupRun)
+    .finally(() => process.exit(130));
 });
 
 main().catch(async (error) => {

@@ -21,6 +21,13 @@ export interface BenchContext {
 export const log = (scenario: string, message: string) =>
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${scenario}: ${message}`);
 
+const running = new Set<Cluster>();
+
+/** Ends every running cluster fast (Ctrl-C): load processes, nodes, then their stacks. */
+export async function abortAll() {
+  await Promise.all([...running].map((c) => c.stop(5000)));
+}
+
 export class Cluster {
   nodes: NodeProcess[] = [];
   persister?: NodeProcess;
@@ -52,6 +59,7 @@ export class Cluster {
   ) {
     const stack = await createStack(scenario, { ...opts.env, ...ctx.env });
     const cluster = new Cluster(scenario, stack, ctx);
+    running.add(cluster);
     try {
       log(scenario, `starting a persister and ${opts.nodes} API node(s) on database ${stack.name}`);
       // The first node creates the topics and runs migrations; the rest start together.
@@ -98,12 +106,14 @@ export class Cluster {
    * Stops load, nodes and persister, drops the stack; returns the CPU profiles' summaries (if profiling),
    * one per process and measured span, keyed "<span label> — <process>".
    */
-  async stop(): Promise<Record<string, ProfileSummary> | undefined> {
+  async stop(graceMs?: number): Promise<Record<string, ProfileSummary> | undefined> {
     if (this.stopped) return undefined;
     this.stopped = true;
+    running.delete(this);
     await this.pool?.close();
     // A profile is written only on a clean exit: give profiled nodes time to close their sockets.
-    await Promise.all([...this.nodes, this.persister].map((p) => p?.stop(this.profileDir ? 300_000 : 30_000)));
+    const grace = graceMs ?? (this.profileDir ? 300_000 : 30_000);
+    await Promise.all([...this.nodes, this.persister].map((p) => p?.stop(grace)));
     await this.stack.cleanup();
     if (!this.profileDir) return undefined;
     const summaries: Record<string, ProfileSummary> = {};

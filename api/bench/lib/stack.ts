@@ -17,6 +17,8 @@ export const benchEnv = {
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 const templateName = `parley_bench_${runId}`;
 const created: string[] = [];
+/** Kafka topic / Redis key prefixes of scenarios not cleaned up yet. */
+const prefixes = new Set<string>();
 
 function databaseUrl(name: string) {
   const url = new URL(benchEnv.adminDatabaseUrl);
@@ -76,6 +78,7 @@ export async function createStack(scenario: string, extraEnv: Record<string, str
     SEND_RATE_PER_10S: "100000",
     ...extraEnv,
   };
+  prefixes.add(prefix);
   const db = new pg.Pool({ connectionString: url, max: 4 });
   return {
     name,
@@ -84,6 +87,7 @@ export async function createStack(scenario: string, extraEnv: Record<string, str
     db,
     async cleanup() {
       await db.end().catch(() => {});
+      prefixes.delete(prefix);
       await deleteKafka(prefix).catch((e) => console.error(`bench: could not delete Kafka topics ${prefix}*: ${e}`));
       await deleteRedisKeys(`${prefix}:`).catch((e) => console.error(`bench: could not delete Redis keys: ${e}`));
       await dropDatabase(name);
@@ -101,6 +105,11 @@ async function dropDatabase(name: string) {
 
 /** Drops whatever this run created and is still there (the template, a scenario interrupted midway). */
 export async function cleanupRun() {
+  for (const prefix of prefixes) {
+    await deleteKafka(prefix).catch(() => {});
+    await deleteRedisKeys(`${prefix}:`).catch(() => {});
+  }
+  prefixes.clear();
   for (const name of [...created].reverse()) await dropDatabase(name);
 }
 
