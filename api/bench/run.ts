@@ -35,6 +35,7 @@ function parseArgs(argv: string[]) {
     quick: false,
     profile: false,
     markdown: true,
+    markdownOnly: false,
     workers: 4,
     env: {} as Record<string, string>,
     only: [] as string[],
@@ -44,6 +45,7 @@ function parseArgs(argv: string[]) {
     if (a === "--quick") opts.quick = true;
     else if (a === "--profile") opts.profile = true;
     else if (a === "--no-markdown") opts.markdown = false;
+    else if (a === "--markdown-only") opts.markdownOnly = true;
     else if (a === "--workers") opts.workers = Number(argv[++i]);
     else if (a === "--env") {
       const [key, ...value] = String(argv[++i]).split("=");
@@ -51,7 +53,7 @@ function parseArgs(argv: string[]) {
       opts.env[key] = value.join("=");
     } else if (a === "--help" || a === "-h") {
       console.log(
-        `usage: bash ops/bench [--quick] [--profile] [--workers N] [--env KEY=VALUE] [--no-markdown] [${ALL.join("|")} …]`,
+        `usage: bash ops/bench [--quick] [--profile] [--workers N] [--env KEY=VALUE] [--no-markdown | --markdown-only] [${ALL.join("|")} …]`,
       );
       process.exit(0);
     } else if (a.startsWith("-")) throw new Error(`unknown option ${a} (see --help)`);
@@ -65,6 +67,12 @@ function parseArgs(argv: string[]) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.markdownOnly) {
+    // Re-renders the section from the kept results (after a change to the rendering), running nothing.
+    const latest = mergeLatest([], {} as never);
+    console.log(`updated ${updateMarkdown(renderSection(latest.results, latest.runs, markdownTable))}`);
+    process.exit(0);
+  }
   const ctx: BenchContext = { quick: args.quick, profile: args.profile, workers: args.workers, env: args.env };
   const host = machine();
   const command = `bash ops/bench ${process.argv.slice(2).join(" ")}`.trim();

@@ -19,6 +19,7 @@ interface RunInfo {
 }
 
 const ORDER = ["connections", "fanout", "ingest", "cross-node", "history"];
+const PROFILES_PER_SCENARIO = 3;
 
 export function renderSection(
   results: ScenarioResult[],
@@ -67,17 +68,22 @@ export function renderSection(
     for (const n of r.notes) lines.push(`  ${n}`);
     if (r.error) lines.push(`  **Error:** \`${r.error.split("\n")[0]}\``);
     for (const p of r.problems) lines.push(`  **Incorrect:** ${p}`);
-    for (const [proc, prof] of Object.entries(r.profiles ?? {})) {
+    // The busiest spans only (steps and idle processes are in the JSON).
+    const profiles = Object.entries(r.profiles ?? {})
+      .filter(([, prof]) => prof.sampledSeconds >= 2)
+      .sort((a, b) => b[1].sampledSeconds - a[1].sampledSeconds)
+      .slice(0, PROFILES_PER_SCENARIO);
+    for (const [proc, prof] of profiles) {
       const areas = prof.byArea
-        .slice(0, 6)
+        .slice(0, 5)
         .map((a) => `${a.area} ${a.selfPct}%`)
         .join(", ");
       const top = prof.top
-        .slice(0, 6)
+        .slice(0, 4)
         .map((f) => `\`${f.frame}\` ${f.selfPct}%`)
         .join(", ");
       const ours = (prof.ours ?? [])
-        .slice(0, 5)
+        .slice(0, 4)
         .map((f) => `\`${f.frame}\` ${f.totalPct}%`)
         .join(", ");
       lines.push(

@@ -124,7 +124,8 @@ export async function crossNodeScenario(ctx: BenchContext): Promise<Partial<Scen
       ],
       problems: [...problems, ...check.problems],
       notes: [
-        `Each channel: 1 sender on api-1, ${RECEIVERS_PER_NODE} receivers on api-2 and ${RECEIVERS_PER_NODE} on api-3.`,
+        `Each channel: ${SENDERS_PER_CHANNEL} senders on api-1 (not resumed: they receive nothing), ` +
+          `${RECEIVERS_PER_NODE} receivers on api-2 and ${RECEIVERS_PER_NODE} on api-3; latency counted at the receivers.`,
       ],
       config: {
         nodes: 3,
