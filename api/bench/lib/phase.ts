@@ -5,6 +5,7 @@ import { log } from "./cluster.js";
 import { type Parties, PartyMeter } from "./cpu.js";
 import type { LagSampler } from "./lag.js";
 import { monotonicUs } from "./profile.js";
+import { type Metric, metric } from "./report.js";
 
 export interface PhaseOptions {
   scenario: string;
@@ -159,4 +160,17 @@ export async function findCapacity(
     if (!step.passed) break;
   }
   return { steps, best: steps.filter((s) => s.passed).at(-1), unanswered };
+}
+
+/** The capacity rows: the best step's rate and p99, or which step already missed and by how much. */
+export function capacityMetrics(
+  name: string,
+  capacity: { steps: CapacityStep[]; best: CapacityStep | undefined },
+  rateOf: (step: CapacityStep) => number,
+): Metric[] {
+  const { best } = capacity;
+  if (best) return [metric(name, rateOf(best), "/s"), metric("p99 at that rate", best.p99, "ms")];
+  const first = capacity.steps[0];
+  const why = first ? `the first step (${Math.round(rateOf(first))}/s) missed: ${first.why}` : "no step ran";
+  return [{ name, value: `none — ${why}` }];
 }

@@ -4,7 +4,7 @@
 import os from "node:os";
 import { type BenchContext, Cluster, log } from "../lib/cluster.js";
 import { describeCores } from "../lib/cpu.js";
-import { addAccepted, findCapacity, runPhase } from "../lib/phase.js";
+import { addAccepted, capacityMetrics, findCapacity, runPhase } from "../lib/phase.js";
 import { metric, type ScenarioResult } from "../lib/report.js";
 import { seedChannels, seedMembers, seedUsers, sourceAddress } from "../lib/seed.js";
 import { checkDelivery } from "../lib/verify.js";
@@ -108,8 +108,7 @@ export async function crossNodeScenario(ctx: BenchContext): Promise<Partial<Scen
     const at = `@${rate}/s`;
     return {
       metrics: [
-        metric("sends/s held with p99 ≤ 50 ms", capacity.best?.acksPerSec ?? 0, "/s"),
-        metric("p99 at that rate", capacity.best?.p99 ?? 0, "ms"),
+        ...capacityMetrics("sends/s held with p99 ≤ 50 ms", capacity, (s) => s.acksPerSec),
         metric(`sends/s ${at}`, r.sendsPerSec, "/s"),
         metric(`deliveries/s (other nodes) ${at}`, r.deliveriesPerSec, "/s"),
         metric(`send→deliver p50 ${at}`, latency.p50, "ms"),

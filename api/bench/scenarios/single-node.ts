@@ -9,7 +9,7 @@ import { describeCores, PartyMeter } from "../lib/cpu.js";
 import { diffHeap, type HeapDiff, takeHeapSnapshot } from "../lib/heap.js";
 import { Inspector, type MemoryUsage } from "../lib/inspector.js";
 import { LagSampler } from "../lib/lag.js";
-import { addAccepted, findCapacity, round, runPhase } from "../lib/phase.js";
+import { addAccepted, capacityMetrics, findCapacity, round, runPhase } from "../lib/phase.js";
 import { usageOf } from "../lib/processes.js";
 import { monotonicUs } from "../lib/profile.js";
 import { type Metric, metric, type ScenarioResult } from "../lib/report.js";
@@ -268,10 +268,7 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
     accepted,
   );
   unanswered += capacity.unanswered;
-  metrics.push(
-    metric("deliveries/s held with p99 ≤ 50 ms", capacity.best?.deliveriesPerSec ?? 0, "/s"),
-    metric("p99 at that rate", capacity.best?.p99 ?? 0, "ms"),
-  );
+  metrics.push(...capacityMetrics("deliveries/s held with p99 ≤ 50 ms", capacity, (s) => s.deliveriesPerSec));
   config.capacitySteps = capacity.steps;
 
   for (const phase of phases) {
@@ -308,7 +305,10 @@ export async function fanoutScenario(ctx: BenchContext, population: Population):
       phase.tag === "latency" && !ctx.quick
         ? metric(`send→deliver p99 ${at}`, latency.p99, "ms", { atMost: 50 })
         : metric(`send→deliver p99 ${at}`, latency.p99, "ms"),
-      metric(`persister lag max ${at}`, lagSummary.max, "ms"),
+      // Lag is measured from acceptance: with no send answered in the window there is nothing to measure.
+      r.acked > 0
+        ? metric(`persister lag max ${at}`, lagSummary.max, "ms")
+        : { name: `persister lag max ${at}`, value: "n/a (no send answered)" },
       metric(`send errors ${at}`, errors, ""),
       { name: `CPU cores ${at}`, value: describeCores(r.cores, os.cpus().length) },
     );
