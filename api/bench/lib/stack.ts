@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { migrateDeploy } from "../../src/lib/migrate.js";
+import { deleteKafkaPrefix, deleteRedisPrefix } from "../../test/support/cleanup.js";
 
 const pgHost = process.env.PGHOST ?? "127.0.0.1";
 export const benchEnv = {
@@ -88,8 +89,12 @@ export async function createStack(scenario: string, extraEnv: Record<string, str
     async cleanup() {
       await db.end().catch(() => {});
       prefixes.delete(prefix);
-      await deleteKafka(prefix).catch((e) => console.error(`bench: could not delete Kafka topics ${prefix}*: ${e}`));
-      await deleteRedisKeys(`${prefix}:`).catch((e) => console.error(`bench: could not delete Redis keys: ${e}`));
+      await deleteKafkaPrefix(benchEnv.kafkaBrokers, prefix).catch((e) =>
+        console.error(`bench: could not delete Kafka topics ${prefix}*: ${e}`),
+      );
+      await deleteRedisPrefix(benchEnv.redisUrl, `${prefix}:`).catch((e) =>
+        console.error(`bench: could not delete Redis keys: ${e}`),
+      );
       await dropDatabase(name);
     },
   };
@@ -106,40 +111,11 @@ async function dropDatabase(name: string) {
 /** Drops whatever this run created and is still there (the template, a scenario interrupted midway). */
 export async function cleanupRun() {
   for (const prefix of prefixes) {
-    await deleteKafka(prefix).catch(() => {});
-    await deleteRedisKeys(`${prefix}:`).catch(() => {});
+    await deleteKafkaPrefix(benchEnv.kafkaBrokers, prefix).catch(() => {});
+    await deleteRedisPrefix(benchEnv.redisUrl, `${prefix}:`).catch(() => {});
   }
   prefixes.clear();
   for (const name of [...created].reverse()) await dropDatabase(name);
-}
-
-async function deleteKafka(prefix: string) {
-  const kafka = new Kafka({
-    brokers: benchEnv.kafkaBrokers,
-    clientId: "parley-bench-cleanup",
-    logLevel: logLevel.NOTHING,
-  });
-  const kadmin = kafka.admin();
-  await kadmin.connect();
-  try {
-    const topics = (await kadmin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await kadmin.deleteTopics({ topics });
-    const groups = (await kadmin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-    if (groups.length > 0) await kadmin.deleteGroups(groups).catch(() => {});
-  } finally {
-    await kadmin.disconnect();
-  }
-}
-
-async function deleteRedisKeys(prefix: string) {
-  const redis = new Redis(benchEnv.redisUrl);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  await redis.quit();
 }
 
 /** Versions of the services the run used, for the record. */

@@ -1,12 +1,11 @@
 // A private slice of the machine's real services for one test file: its own database (cloned from the
 // run's migrated template), Redis key prefix and Kafka topics. cleanup() removes all three.
 
-import { Redis } from "ioredis";
-import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { type Config, loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { type Running, startServices } from "../../src/start-services.js";
+import { deleteKafkaPrefix, deleteRedisPrefix } from "./cleanup.js";
 import { servicesHint, testEnv } from "./env.js";
 import { databaseUrl, kafkaTopicPrefix, redisPrefix, templateDatabase, uniqueSuffix } from "./names.js";
 
@@ -57,40 +56,12 @@ export async function createTestStack(opts: { redis?: boolean; kafka?: boolean }
     },
     async cleanup() {
       for (const running of opened) await running.close();
-      if (opts.kafka) await deleteKafkaTopics(config.KAFKA_TOPIC_PREFIX);
-      if (opts.redis) await deleteRedisKeys(config.REDIS_PREFIX);
+      if (opts.kafka) await deleteKafkaPrefix(testEnv.kafkaBrokers, config.KAFKA_TOPIC_PREFIX, servicesHint);
+      if (opts.redis) await deleteRedisPrefix(testEnv.redisUrl, config.REDIS_PREFIX);
       const dropper = new pg.Client({ connectionString: testEnv.adminDatabaseUrl });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await dropper.end();
     },
   };
-}
-
-async function deleteKafkaTopics(prefix: string) {
-  const kafka = new Kafka({
-    brokers: testEnv.kafkaBrokers,
-    clientId: "parley-test-cleanup",
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect().catch((error) => {
-    throw new Error(`Kafka at ${testEnv.kafkaBrokers.join(",")} does not answer (${error.message}): ${servicesHint}`);
-  });
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-  if (groups.length > 0) await admin.deleteGroups(groups).catch(() => {});
-  await admin.disconnect();
-}
-
-async function deleteRedisKeys(prefix: string) {
-  const redis = new Redis(testEnv.redisUrl);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-  await redis.quit();
 }
