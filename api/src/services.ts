@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import type { Kv } from "./lib/kv.js";
 import type { Logger } from "./lib/logger.js";
 import type { Db } from "./lib/prisma.js";
+import type { Sql } from "./lib/sql.js";
 import type { Bus } from "./realtime/bus.js";
 import type { EventLog } from "./realtime/event-log.js";
 
@@ -10,6 +11,8 @@ export interface Services {
   config: Config;
   logger: Logger;
   db: Db;
+  /** Plain pg pool for the hot paths (lib/sql.ts); same database as db. */
+  sql: Sql;
   /** "embedded" when this process started its own PostgreSQL. */
   dbKind: "embedded" | "external";
   bus: Bus;

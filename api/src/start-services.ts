@@ -8,6 +8,7 @@ import type { Logger } from "./lib/logger.js";
 import { migrateDeploy } from "./lib/migrate.js";
 import { createDb } from "./lib/prisma.js";
 import { createRedis } from "./lib/redis.js";
+import { createSql } from "./lib/sql.js";
 import { type Bus, MemoryBus, RedisBus } from "./realtime/bus.js";
 import type { EventLog } from "./realtime/event-log.js";
 import { KafkaEventLog } from "./realtime/kafka-log.js";
@@ -30,6 +31,8 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     if (opts.migrate) await migrateDeploy(databaseUrl);
     const db = createDb(databaseUrl);
     closers.push(() => db.$disconnect());
+    const sql = createSql(databaseUrl);
+    closers.push(() => sql.end());
 
     const bus: Bus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.REDIS_PREFIX) : new MemoryBus();
     closers.push(() => bus.close());
@@ -53,7 +56,7 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
       logger.warn("only one of REDIS_URL and KAFKA_BROKERS is set: this node cannot share its work with others");
     }
     const dbKind = config.DATABASE_URL ? "external" : "embedded";
-    return { config, logger, db, dbKind, bus, log, kv, close: () => closeAll(closers) };
+    return { config, logger, db, sql, dbKind, bus, log, kv, close: () => closeAll(closers) };
   } catch (error) {
     await closeAll(closers);
     throw error;

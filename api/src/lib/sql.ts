@@ -1,0 +1,37 @@
+// Plain `pg` for the hot paths (send checks, the persister, catch-up reads): Prisma's query compiler costs
+// 0.4–1.7 ms of CPU per query against ~0.07 ms for the same statement here (BENCHMARKS.md, finding 3).
+// Everything else stays on Prisma. Timestamps are `timestamp` (no zone) holding UTC wall-clock time, as
+// Prisma writes them, so they are read back as UTC here too.
+import pg from "pg";
+
+export type Sql = pg.Pool;
+export type SqlClient = pg.PoolClient;
+
+const TIMESTAMP = 1114;
+const INT8 = 20;
+
+function typeParser(oid: number, format?: string) {
+  if (oid === TIMESTAMP) return (value: string) => new Date(`${value.replace(" ", "T")}Z`);
+  if (oid === INT8) return (value: string) => Number(value);
+  return pg.types.getTypeParser(oid, format as "text");
+}
+
+export function createSql(databaseUrl: string, poolSize = 10): Sql {
+  return new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: { getTypeParser: typeParser } });
+}
+
+/** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
+export async function inTransaction<T>(sql: Sql, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  const client = await sql.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
