@@ -4,10 +4,16 @@ import type { Redis } from "ioredis";
 import { createRedis } from "../lib/redis.js";
 
 export type BusHandler = (payload: string) => void;
+export interface BusMessage {
+  topic: string;
+  payload: string;
+}
 
 export interface Bus {
   readonly kind: "redis" | "memory";
   publish(topic: string, payload: string): Promise<void>;
+  /** Publishes all in one write, delivered in this order (per-channel order depends on it). */
+  publishMany(messages: BusMessage[]): Promise<void>;
   /** Resolves once the subscription is live; the returned function removes this handler. */
   subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>>;
   /** Round-trip latency in ms; throws when the bus does not answer. */
@@ -53,6 +59,10 @@ export class MemoryBus implements Bus {
     queueMicrotask(() => this.handlers.deliver(topic, payload));
   }
 
+  async publishMany(messages: BusMessage[]): Promise<void> {
+    for (const { topic, payload } of messages) queueMicrotask(() => this.handlers.deliver(topic, payload));
+  }
+
   async subscribe(topic: string, handler: BusHandler) {
     this.handlers.add(topic, handler);
     return async () => void this.handlers.remove(topic, handler);
@@ -84,6 +94,16 @@ export class RedisBus implements Bus {
 
   async publish(topic: string, payload: string): Promise<void> {
     await this.pub.publish(this.prefix + topic, payload);
+  }
+
+  async publishMany(messages: BusMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const pipeline = this.pub.pipeline();
+    for (const { topic, payload } of messages) pipeline.publish(this.prefix + topic, payload);
+    // exec() resolves with [error, result] per command rather than rejecting on the first failure.
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
   }
 
   async subscribe(topic: string, handler: BusHandler) {
