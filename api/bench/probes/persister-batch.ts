@@ -1,5 +1,5 @@
-// CPU per event of the persister's store step (persister/store-events.ts storeEvents) by batch size: the
-// fixed cost of one batch against the cost of each event. Run: cd api && node --import tsx bench/probes/persister-batch.ts
+// CPU per event of the persister's store step (persister/store-events.ts storeEvents, plain pg) by batch
+// size: the fixed cost of one batch against the cost of each event. Run: cd api && node --import tsx bench/probes/persister-batch.ts
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/logger.js";
@@ -36,10 +36,10 @@ try {
   for (const size of [1, 10, 100, 1000]) {
     const batches = Math.max(5, Math.floor(2000 / size));
     const batch = () => Array.from({ length: size }, (_, i) => event(i));
-    for (let b = 0; b < 3; b++) await storeEvents(services.db, batch());
+    for (let b = 0; b < 3; b++) await storeEvents(services.sql, batch());
     const cpu = process.cpuUsage();
     const started = performance.now();
-    for (let b = 0; b < batches; b++) await storeEvents(services.db, batch());
+    for (let b = 0; b < batches; b++) await storeEvents(services.sql, batch());
     const used = process.cpuUsage(cpu);
     const wall = performance.now() - started;
     const us = used.user + used.system;

@@ -5,7 +5,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { persistBatchSeconds, persistedEvents, persisterLag } from "../lib/metrics.js";
-import type { Db } from "../lib/prisma.js";
+import type { Sql } from "../lib/sql.js";
 import type { Bus } from "../realtime/bus.js";
 import {
   type ChannelEvent,
@@ -22,7 +22,7 @@ const ATTEMPTS_PER_EVENT = 3;
 
 export interface PersisterDeps {
   config: Pick<Config, "KAFKA_TOPIC_PREFIX">;
-  db: Db;
+  sql: Sql;
   log: EventLog;
   bus: Bus;
   logger: Logger;
@@ -84,13 +84,13 @@ export class Persister {
       }
     }
     // Only blame the event if the database itself answers; otherwise redeliver the whole batch later.
-    await this.deps.db.$queryRaw`SELECT 1`;
+    await this.deps.sql.query("SELECT 1");
     await this.deadLetter(records.get(event.eventId) as LogRecord, `store failed: ${String(lastError)}`);
     return [];
   }
 
   private async storeAndReport(events: PendingChannelEvent[], records: Map<string, LogRecord>) {
-    const { committed, orphaned } = await storeEvents(this.deps.db, events);
+    const { committed, orphaned } = await storeEvents(this.deps.sql, events);
     for (const e of orphaned)
       await this.deadLetter(records.get(e.eventId) as LogRecord, `channel ${e.channelId} does not exist`);
     persistedEvents.inc({ outcome: "stored" }, committed.length);
@@ -99,8 +99,10 @@ export class Persister {
   }
 
   private async announce(committed: ChannelEvent[]) {
-    // One connection pipelines these in order, so each channel's events are announced in sequence order.
-    await Promise.all(committed.map((e) => this.deps.bus.publish(channelTopic(e.channelId), JSON.stringify(e))));
+    // One pipelined write, in order, so each channel's events are announced in sequence order.
+    await this.deps.bus.publishMany(
+      committed.map((e) => ({ topic: channelTopic(e.channelId), payload: JSON.stringify(e) })),
+    );
   }
 
   private async deadLetter(record: LogRecord, reason: string) {

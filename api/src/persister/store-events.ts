@@ -1,11 +1,12 @@
-// Times are cast to `timestamp` (no zone), which keeps the UTC wall-clock Prisma stores, whatever the session zone.
 // Stores one batch of pending channel events in a single transaction: drops replays (event id already
 // stored) and repeated sends (same author + client id), assigns each channel's next sequences, inserts the
-// event log rows and the messages. Unique constraints make a replayed or doubly-processed batch harmless.
-import type { Db } from "../lib/prisma.js";
+// event log rows and the messages, then applies what the events change. Unique constraints make a replayed
+// or doubly-processed batch harmless. Plain pg (lib/sql.ts), not Prisma: a Prisma interactive transaction
+// cost ~4 ms of CPU per batch whatever its size (BENCHMARKS.md, finding 5). Every statement works on whole
+// arrays (unnest), so a batch costs the same few round trips however many events it holds.
+// Times are cast to `timestamp` (no zone), which keeps the UTC wall-clock Prisma stores, whatever the session zone.
+import { inTransaction, type Sql, type SqlClient } from "../lib/sql.js";
 import type { ChannelEvent, PendingChannelEvent } from "../realtime/channel-events.js";
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface StoreResult {
   /** Newly stored events and replayed ones that were stored before, in channel order. */
@@ -14,11 +15,11 @@ export interface StoreResult {
   orphaned: PendingChannelEvent[];
 }
 
-export async function storeEvents(db: Db, events: PendingChannelEvent[]): Promise<StoreResult> {
-  return db.$transaction((tx) => storeInTx(tx, events));
+export async function storeEvents(sql: Sql, events: PendingChannelEvent[]): Promise<StoreResult> {
+  return inTransaction(sql, (tx) => storeInTx(tx, events));
 }
 
-async function storeInTx(tx: Tx, events: PendingChannelEvent[]): Promise<StoreResult> {
+async function storeInTx(tx: SqlClient, events: PendingChannelEvent[]): Promise<StoreResult> {
   const replayed = await findStored(
     tx,
     events.map((e) => e.eventId),
@@ -35,19 +36,23 @@ async function storeInTx(tx: Tx, events: PendingChannelEvent[]): Promise<StoreRe
   return { committed, orphaned };
 }
 
-async function findStored(tx: Tx, eventIds: string[]): Promise<Map<string, ChannelEvent>> {
-  const rows = await tx.$queryRaw<{ payload: PendingChannelEvent; seq: number }[]>`
-    SELECT payload, seq FROM "ChannelEvent" WHERE "eventId" = ANY(${eventIds}::uuid[])`;
+async function findStored(tx: SqlClient, eventIds: string[]): Promise<Map<string, ChannelEvent>> {
+  // Ordered by seq so replayed events are announced again in their channel's order.
+  const { rows } = await tx.query<{ payload: PendingChannelEvent; seq: number }>(
+    `SELECT payload, seq FROM "ChannelEvent" WHERE "eventId" = ANY($1::uuid[]) ORDER BY seq`,
+    [eventIds],
+  );
   return new Map(rows.map((r) => [r.payload.eventId, { ...r.payload, seq: r.seq }]));
 }
 
-async function dropRepeatedSends(tx: Tx, events: PendingChannelEvent[]): Promise<PendingChannelEvent[]> {
+async function dropRepeatedSends(tx: SqlClient, events: PendingChannelEvent[]): Promise<PendingChannelEvent[]> {
   const sends = events.filter((e) => e.type === "messageCreated");
   if (sends.length === 0) return events;
-  const rows = await tx.$queryRaw<{ authorId: string; clientId: string }[]>`
-    SELECT "authorId", "clientId" FROM "Message"
-    WHERE ("authorId", "clientId") IN (
-      SELECT * FROM unnest(${sends.map((e) => e.actorId)}::uuid[], ${sends.map((e) => e.data.clientId)}::text[]))`;
+  const { rows } = await tx.query<{ authorId: string; clientId: string }>(
+    `SELECT "authorId", "clientId" FROM "Message"
+     WHERE ("authorId", "clientId") IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+    [sends.map((e) => e.actorId), sends.map((e) => e.data.clientId)],
+  );
   const seen = new Set(rows.map((r) => `${r.authorId}/${r.clientId}`));
   return events.filter((e) => {
     if (e.type !== "messageCreated") return true;
@@ -58,14 +63,18 @@ async function dropRepeatedSends(tx: Tx, events: PendingChannelEvent[]): Promise
   });
 }
 
-async function assignSequences(tx: Tx, events: PendingChannelEvent[]) {
+// One UPDATE ... RETURNING reserves every channel's range at once; the row lock it takes orders concurrent
+// persisters on the same channel. A channel that returns no row no longer exists: its events are orphaned.
+async function assignSequences(tx: SqlClient, events: PendingChannelEvent[]) {
   const counts = new Map<string, number>();
   for (const e of events) counts.set(e.channelId, (counts.get(e.channelId) ?? 0) + 1);
   if (counts.size === 0) return { placed: [] as ChannelEvent[], orphaned: [] as PendingChannelEvent[] };
-  const rows = await tx.$queryRaw<{ id: string; lastSeq: number }[]>`
-    UPDATE "Channel" c SET "lastSeq" = c."lastSeq" + v.n
-    FROM unnest(${[...counts.keys()]}::uuid[], ${[...counts.values()]}::int[]) AS v(id, n)
-    WHERE c.id = v.id RETURNING c.id, c."lastSeq"`;
+  const { rows } = await tx.query<{ id: string; lastSeq: number }>(
+    `UPDATE "Channel" c SET "lastSeq" = c."lastSeq" + v.n
+     FROM unnest($1::uuid[], $2::int[]) AS v(id, n)
+     WHERE c.id = v.id RETURNING c.id, c."lastSeq"`,
+    [[...counts.keys()], [...counts.values()]],
+  );
   const next = new Map(rows.map((r) => [r.id, r.lastSeq - (counts.get(r.id) ?? 0) + 1]));
   const placed: ChannelEvent[] = [];
   const orphaned: PendingChannelEvent[] = [];
@@ -81,78 +90,196 @@ async function assignSequences(tx: Tx, events: PendingChannelEvent[]) {
   return { placed, orphaned };
 }
 
-async function insertEvents(tx: Tx, events: ChannelEvent[]) {
+async function insertEvents(tx: SqlClient, events: ChannelEvent[]) {
   if (events.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO "ChannelEvent" ("channelId", seq, "eventId", type, payload, "createdAt")
-    SELECT * FROM unnest(${events.map((e) => e.channelId)}::uuid[], ${events.map((e) => e.seq)}::int[],
-      ${events.map((e) => e.eventId)}::uuid[], ${events.map((e) => e.type)}::text[],
-      ${events.map(({ seq: _seq, ...pending }) => JSON.stringify(pending))}::jsonb[],
-      ${events.map((e) => e.at)}::timestamp[])`;
+  await tx.query(
+    `INSERT INTO "ChannelEvent" ("channelId", seq, "eventId", type, payload, "createdAt")
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamp[])`,
+    [
+      events.map((e) => e.channelId),
+      events.map((e) => e.seq),
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map(({ seq: _seq, ...pending }) => JSON.stringify(pending)),
+      events.map((e) => e.at),
+    ],
+  );
 }
 
-async function insertMessages(tx: Tx, events: ChannelEvent[]) {
+async function insertMessages(tx: SqlClient, events: ChannelEvent[]) {
   const created = events.filter((e) => e.type === "messageCreated");
   if (created.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO "Message" (id, "channelId", seq, "authorId", "clientId", body, "parentId", "createdAt")
-    SELECT * FROM unnest(${created.map((e) => e.data.messageId)}::uuid[], ${created.map((e) => e.channelId)}::uuid[],
-      ${created.map((e) => e.seq)}::int[], ${created.map((e) => e.actorId)}::uuid[],
-      ${created.map((e) => e.data.clientId)}::text[], ${created.map((e) => e.data.body)}::text[],
-      ${created.map((e) => e.data.parentId)}::uuid[], ${created.map((e) => e.at)}::timestamp[])`;
+  await tx.query(
+    `INSERT INTO "Message" (id, "channelId", seq, "authorId", "clientId", body, "parentId", "createdAt")
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::text[], $7::uuid[],
+       $8::timestamp[])`,
+    [
+      created.map((e) => e.data.messageId),
+      created.map((e) => e.channelId),
+      created.map((e) => e.seq),
+      created.map((e) => e.actorId),
+      created.map((e) => e.data.clientId),
+      created.map((e) => e.data.body),
+      created.map((e) => e.data.parentId),
+      created.map((e) => e.at),
+    ],
+  );
 }
 
 type Of<T extends ChannelEvent["type"]> = Extract<ChannelEvent, { type: T }>;
+type Change = Of<"messageEdited" | "messageDeleted" | "reactionAdded" | "reactionRemoved">;
 
-// Replies, mentions, edits, deletions and reactions, in sequence order (an edit may follow its message in
-// the same batch). Membership and channel changes were made by their actions already; their events only
-// record them in the channel's order.
-async function applyChanges(tx: Tx, events: ChannelEvent[]) {
+// Replies, mentions, edits, deletions and reactions. Membership and channel changes were made by their
+// actions already; their events only record them in the channel's order.
+// Order matters only among edits and deletions of a message (an edit after a deletion does nothing), and
+// among additions and removals of a reaction; the messages themselves are all inserted already, so an edit
+// may follow its message in the same batch. So: replies and mentions of every new message at once, then
+// edits/deletions and reactions each as runs of same-type events in sequence order, one statement a run.
+async function applyChanges(tx: SqlClient, events: ChannelEvent[]) {
+  await applyCreated(
+    tx,
+    events.filter((e): e is Of<"messageCreated"> => e.type === "messageCreated"),
+  );
+  const isEdit = (e: ChannelEvent): e is Change => e.type === "messageEdited" || e.type === "messageDeleted";
+  const isReaction = (e: ChannelEvent): e is Change => e.type === "reactionAdded" || e.type === "reactionRemoved";
+  for (const run of runsOfOneType(events.filter(isEdit))) await applyRun(tx, run);
+  for (const run of runsOfOneType(events.filter(isReaction))) await applyRun(tx, run);
+}
+
+function runsOfOneType(events: Change[]): Change[][] {
+  const runs: Change[][] = [];
   for (const e of events) {
-    switch (e.type) {
-      case "messageCreated":
-        await applyCreated(tx, e);
-        break;
-      case "messageEdited":
-        await tx.$executeRaw`UPDATE "Message" SET body = ${e.data.body}, "editedAt" = ${e.at}::timestamp
-          WHERE id = ${e.data.messageId}::uuid AND "channelId" = ${e.channelId}::uuid AND "deletedAt" IS NULL`;
-        break;
-      case "messageDeleted":
-        await tx.$executeRaw`UPDATE "Message" SET body = '', "deletedAt" = ${e.at}::timestamp
-          WHERE id = ${e.data.messageId}::uuid AND "channelId" = ${e.channelId}::uuid`;
-        break;
-      case "reactionAdded":
-        await tx.$executeRaw`INSERT INTO "Reaction" ("messageId", "userId", emoji, "createdAt")
-          SELECT ${e.data.messageId}::uuid, ${e.actorId}::uuid, ${e.data.emoji}, ${e.at}::timestamp
-          WHERE EXISTS (SELECT 1 FROM "Message" WHERE id = ${e.data.messageId}::uuid) ON CONFLICT DO NOTHING`;
-        break;
-      case "reactionRemoved":
-        await tx.$executeRaw`DELETE FROM "Reaction"
-          WHERE "messageId" = ${e.data.messageId}::uuid AND "userId" = ${e.actorId}::uuid AND emoji = ${e.data.emoji}`;
-        break;
-      default:
-        break;
-    }
+    const last = runs.at(-1);
+    if (last?.[0]?.type === e.type) last.push(e);
+    else runs.push([e]);
+  }
+  return runs;
+}
+
+/** Keeps one event per key: the first or the last, as applying them one by one would leave it. */
+function onePer<T>(events: T[], key: (e: T) => string, keep: "first" | "last"): T[] {
+  const byKey = new Map<string, T>();
+  for (const e of events) if (keep === "last" || !byKey.has(key(e))) byKey.set(key(e), e);
+  return [...byKey.values()];
+}
+
+async function applyRun(tx: SqlClient, run: Change[]) {
+  const type = run[0]?.type;
+  if (type === "messageEdited") await applyEdits(tx, run as Of<"messageEdited">[]);
+  else if (type === "messageDeleted") await applyDeletes(tx, run as Of<"messageDeleted">[]);
+  else if (type === "reactionAdded") await applyReactionsAdded(tx, run as Of<"reactionAdded">[]);
+  else if (type === "reactionRemoved") await applyReactionsRemoved(tx, run as Of<"reactionRemoved">[]);
+}
+
+async function applyEdits(tx: SqlClient, run: Of<"messageEdited">[]) {
+  const edits = onePer(run, (e) => `${e.data.messageId}/${e.channelId}`, "last");
+  await tx.query(
+    `UPDATE "Message" m SET body = v.body, "editedAt" = v.at
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamp[]) AS v(id, "channelId", body, at)
+     WHERE m.id = v.id AND m."channelId" = v."channelId" AND m."deletedAt" IS NULL`,
+    [
+      edits.map((e) => e.data.messageId),
+      edits.map((e) => e.channelId),
+      edits.map((e) => e.data.body),
+      edits.map((e) => e.at),
+    ],
+  );
+}
+
+async function applyDeletes(tx: SqlClient, run: Of<"messageDeleted">[]) {
+  const deletes = onePer(run, (e) => `${e.data.messageId}/${e.channelId}`, "last");
+  await tx.query(
+    `UPDATE "Message" m SET body = '', "deletedAt" = v.at
+     FROM unnest($1::uuid[], $2::uuid[], $3::timestamp[]) AS v(id, "channelId", at)
+     WHERE m.id = v.id AND m."channelId" = v."channelId"`,
+    [deletes.map((e) => e.data.messageId), deletes.map((e) => e.channelId), deletes.map((e) => e.at)],
+  );
+}
+
+async function applyReactionsAdded(tx: SqlClient, run: Of<"reactionAdded">[]) {
+  const added = onePer(run, (e) => `${e.data.messageId}/${e.actorId}/${e.data.emoji}`, "first");
+  await tx.query(
+    `INSERT INTO "Reaction" ("messageId", "userId", emoji, "createdAt")
+     SELECT v.* FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamp[]) AS v("messageId", "userId", emoji, at)
+     WHERE EXISTS (SELECT 1 FROM "Message" WHERE id = v."messageId") ON CONFLICT DO NOTHING`,
+    [
+      added.map((e) => e.data.messageId),
+      added.map((e) => e.actorId),
+      added.map((e) => e.data.emoji),
+      added.map((e) => e.at),
+    ],
+  );
+}
+
+async function applyReactionsRemoved(tx: SqlClient, run: Of<"reactionRemoved">[]) {
+  await tx.query(
+    `DELETE FROM "Reaction" r USING unnest($1::uuid[], $2::uuid[], $3::text[]) AS v("messageId", "userId", emoji)
+     WHERE r."messageId" = v."messageId" AND r."userId" = v."userId" AND r.emoji = v.emoji`,
+    [run.map((e) => e.data.messageId), run.map((e) => e.actorId), run.map((e) => e.data.emoji)],
+  );
+}
+
+async function applyCreated(tx: SqlClient, created: Of<"messageCreated">[]) {
+  const replies = new Map<string, number>();
+  for (const e of created) if (e.data.parentId) replies.set(e.data.parentId, (replies.get(e.data.parentId) ?? 0) + 1);
+  if (replies.size > 0) {
+    await tx.query(
+      `UPDATE "Message" m SET "replyCount" = m."replyCount" + v.n
+       FROM unnest($1::uuid[], $2::int[]) AS v(id, n) WHERE m.id = v.id`,
+      [[...replies.keys()], [...replies.values()]],
+    );
+  }
+  await insertMentions(tx, created);
+}
+
+// @channel first: a member both @channel-ed and named keeps the kind "channel" (ON CONFLICT DO NOTHING).
+async function insertMentions(tx: SqlClient, created: Of<"messageCreated">[]) {
+  const everyone = created.filter((e) => e.data.mentions?.channel);
+  if (everyone.length > 0) {
+    await tx.query(
+      `INSERT INTO "Mention" ("messageId", "userId", "channelId", seq, kind)
+       SELECT v."messageId", m."userId", m."channelId", v.seq, 'channel'
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[]) AS v("messageId", "channelId", seq, "actorId")
+       JOIN "ChannelMember" m ON m."channelId" = v."channelId" AND m."userId" <> v."actorId"
+       ON CONFLICT DO NOTHING`,
+      [
+        everyone.map((e) => e.data.messageId),
+        everyone.map((e) => e.channelId),
+        everyone.map((e) => e.seq),
+        everyone.map((e) => e.actorId),
+      ],
+    );
+  }
+  const named = created.flatMap(namedMentions);
+  if (named.length > 0) {
+    await tx.query(
+      `INSERT INTO "Mention" ("messageId", "userId", "channelId", seq, kind)
+       SELECT v."messageId", m."userId", m."channelId", v.seq, v.kind
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[]) AS v("messageId", "channelId", seq, "userId", kind)
+       JOIN "ChannelMember" m ON m."channelId" = v."channelId" AND m."userId" = v."userId"
+       ON CONFLICT DO NOTHING`,
+      [
+        named.map((n) => n.messageId),
+        named.map((n) => n.channelId),
+        named.map((n) => n.seq),
+        named.map((n) => n.userId),
+        named.map((n) => n.kind),
+      ],
+    );
   }
 }
 
-async function applyCreated(tx: Tx, e: Of<"messageCreated">) {
-  if (e.data.parentId) {
-    await tx.$executeRaw`UPDATE "Message" SET "replyCount" = "replyCount" + 1 WHERE id = ${e.data.parentId}::uuid`;
-  }
+/** Members named (`<@id>`, kind "user") or online for @here (kind "here"), never the author. */
+function namedMentions(e: Of<"messageCreated">) {
   const mentions = e.data.mentions;
-  if (!mentions) return;
-  const explicit = [...new Set([...mentions.userIds, ...mentions.hereUserIds])].filter((id) => id !== e.actorId);
-  if (mentions.channel) {
-    await tx.$executeRaw`INSERT INTO "Mention" ("messageId", "userId", "channelId", seq, kind)
-      SELECT ${e.data.messageId}::uuid, "userId", "channelId", ${e.seq}, 'channel' FROM "ChannelMember"
-      WHERE "channelId" = ${e.channelId}::uuid AND "userId" <> ${e.actorId}::uuid ON CONFLICT DO NOTHING`;
-  }
-  if (explicit.length > 0) {
-    await tx.$executeRaw`INSERT INTO "Mention" ("messageId", "userId", "channelId", seq, kind)
-      SELECT ${e.data.messageId}::uuid, m."userId", m."channelId", ${e.seq},
-        CASE WHEN m."userId" = ANY(${mentions.userIds}::uuid[]) THEN 'user' ELSE 'here' END
-      FROM "ChannelMember" m WHERE m."channelId" = ${e.channelId}::uuid AND m."userId" = ANY(${explicit}::uuid[])
-      ON CONFLICT DO NOTHING`;
-  }
+  if (!mentions) return [];
+  const users = new Set(mentions.userIds);
+  const ids = [...new Set([...mentions.userIds, ...mentions.hereUserIds])].filter((id) => id !== e.actorId);
+  return ids.map((userId) => ({
+    messageId: e.data.messageId,
+    channelId: e.channelId,
+    seq: e.seq,
+    userId,
+    kind: users.has(userId) ? "user" : "here",
+  }));
 }
