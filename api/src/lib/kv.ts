@@ -1,6 +1,12 @@
 // Small shared, expiring state across API nodes: rate-limit windows, send reservations, presence.
 // Redis in production; an in-process map for the single-node embedded default. Same interface.
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
+
+/** One member of one expiring set (presence: a connection id in presence:<user>). */
+export interface KvMember {
+  key: string;
+  member: string;
+}
 
 export interface Kv {
   /** Counts a hit in the current fixed window; returns the count and the ms left in the window. */
@@ -17,6 +23,33 @@ export interface Kv {
   liveMembers(key: string): Promise<string[]>;
   /** Removes and returns the members whose expiry has passed. */
   popExpiredMembers(key: string): Promise<string[]>;
+  // Batches: one call for many keys, in as few round trips as the store allows (presence of 20,000 sockets).
+  /** touchMember for each entry, all with the same expiry. */
+  touchMembers(entries: readonly KvMember[], ttlMs: number): Promise<void>;
+  removeMembers(entries: readonly KvMember[]): Promise<void>;
+  /** liveMembers of each key, in the order of keys. */
+  liveMembersOf(keys: readonly string[]): Promise<string[][]>;
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  setMany(entries: readonly { key: string; value: string }[], ttlMs: number): Promise<void>;
+}
+
+/** Commands per pipeline: one round trip each, and a bounded write buffer however large the batch. */
+const PIPELINE_COMMANDS = 2000;
+/** Members per ZADD/ZREM, so no single command blocks Redis for long. */
+const MEMBERS_PER_COMMAND = 500;
+
+function membersByKey(entries: readonly KvMember[]) {
+  const byKey = new Map<string, string[]>();
+  for (const { key, member } of entries) {
+    const members = byKey.get(key);
+    if (members) members.push(member);
+    else byKey.set(key, [member]);
+  }
+  return byKey;
+}
+
+function* chunks<T>(items: readonly T[], size: number) {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 export class RedisKv implements Kv {
@@ -63,18 +96,12 @@ export class RedisKv implements Kv {
     await this.redis.del(this.prefix + key);
   }
 
-  // A sorted set scored by expiry time; the key itself expires when its last member would.
-  async touchMember(key: string, member: string, ttlMs: number) {
-    const k = this.prefix + key;
-    await this.redis
-      .multi()
-      .zadd(k, Date.now() + ttlMs, member)
-      .pexpire(k, ttlMs)
-      .exec();
+  touchMember(key: string, member: string, ttlMs: number) {
+    return this.touchMembers([{ key, member }], ttlMs);
   }
 
-  async removeMember(key: string, member: string) {
-    await this.redis.zrem(this.prefix + key, member);
+  removeMember(key: string, member: string) {
+    return this.removeMembers([{ key, member }]);
   }
 
   async liveMembers(key: string) {
@@ -85,6 +112,64 @@ export class RedisKv implements Kv {
       [null, string[]],
     ];
     return members;
+  }
+
+  // A sorted set scored by expiry time. The key outlives its last member by one ttl, so a sweep still finds
+  // (and announces) members that expired because nobody renewed them.
+  async touchMembers(entries: readonly KvMember[], ttlMs: number) {
+    const expiresAt = Date.now() + ttlMs;
+    await this.pipelined(membersByKey(entries), (pipeline, [key, members]) => {
+      const k = this.prefix + key;
+      for (const chunk of chunks(members, MEMBERS_PER_COMMAND)) {
+        pipeline.zadd(k, ...chunk.flatMap((member) => [expiresAt, member]));
+      }
+      pipeline.pexpire(k, ttlMs * 2);
+    });
+  }
+
+  async removeMembers(entries: readonly KvMember[]) {
+    await this.pipelined(membersByKey(entries), (pipeline, [key, members]) => {
+      for (const chunk of chunks(members, MEMBERS_PER_COMMAND)) pipeline.zrem(this.prefix + key, ...chunk);
+    });
+  }
+
+  async liveMembersOf(keys: readonly string[]) {
+    const now = Date.now();
+    const results = await this.pipelined(keys, (pipeline, key) => {
+      pipeline.zremrangebyscore(this.prefix + key, 0, now).zrange(this.prefix + key, 0, -1);
+    });
+    return keys.map((_, i) => results[i * 2 + 1] as string[]);
+  }
+
+  async getMany(keys: readonly string[]) {
+    const results = await this.pipelined(keys, (pipeline, key) => void pipeline.get(this.prefix + key));
+    return results as (string | null)[];
+  }
+
+  async setMany(entries: readonly { key: string; value: string }[], ttlMs: number) {
+    await this.pipelined(
+      entries,
+      (pipeline, { key, value }) => void pipeline.set(this.prefix + key, value, "PX", ttlMs),
+    );
+  }
+
+  /** Adds each item's commands to pipelines of about PIPELINE_COMMANDS, sent one after another; returns every reply in order. */
+  private async pipelined<T>(items: Iterable<T>, add: (pipeline: ChainableCommander, item: T) => void) {
+    const replies: unknown[] = [];
+    let pipeline = this.redis.pipeline();
+    const send = async () => {
+      for (const [err, reply] of (await pipeline.exec()) ?? []) {
+        if (err) throw err;
+        replies.push(reply);
+      }
+      pipeline = this.redis.pipeline();
+    };
+    for (const item of items) {
+      add(pipeline, item);
+      if (pipeline.length >= PIPELINE_COMMANDS) await send();
+    }
+    if (pipeline.length > 0) await send();
+    return replies;
   }
 }
 
@@ -155,5 +240,25 @@ export class MemoryKv implements Kv {
     const now = Date.now();
     for (const [member, expiresAt] of set) if (expiresAt <= now) set.delete(member);
     return [...set.keys()];
+  }
+
+  async touchMembers(entries: readonly KvMember[], ttlMs: number) {
+    for (const { key, member } of entries) await this.touchMember(key, member, ttlMs);
+  }
+
+  async removeMembers(entries: readonly KvMember[]) {
+    for (const { key, member } of entries) await this.removeMember(key, member);
+  }
+
+  liveMembersOf(keys: readonly string[]) {
+    return Promise.all(keys.map((key) => this.liveMembers(key)));
+  }
+
+  getMany(keys: readonly string[]) {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
+  async setMany(entries: readonly { key: string; value: string }[], ttlMs: number) {
+    for (const { key, value } of entries) await this.set(key, value, ttlMs);
   }
 }
