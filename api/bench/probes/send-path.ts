@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { enforceLimit } from "../../src/lib/rate-limit.js";
-import { checkCanPost } from "../../src/messages/checks.js";
+import { checkCanPost, checkCanSend } from "../../src/messages/checks.js";
 import type { PendingChannelEvent } from "../../src/realtime/channel-events.js";
 import { emitChannelEvents } from "../../src/realtime/emit.js";
 import { startServices } from "../../src/start-services.js";
@@ -19,8 +19,15 @@ try {
   const [channelId] = (await seedChannels(stack.db, 1, "probe")) as [string];
   const [user] = (await seedUsers(stack.db, 1, "probe")) as [SeededUser];
   await seedMembers(stack.db, [{ channelId, userId: user.id }]);
-  const { db, kv, log } = services;
-  await timeEach("checkCanPost (Prisma findUnique + include)", () => checkCanPost(db, user.id, channelId));
+  const { db, sql, kv, log } = services;
+  await timeEach("checkCanSend (pg, the send path's one query)", (i) => checkCanSend(sql, user.id, channelId, `s${i}`));
+  await timeEach("checkCanPost (pg)", () => checkCanPost(sql, user.id, channelId));
+  await timeEach("checkCanPost as it was (Prisma findUnique + include)", () =>
+    db.channelMember.findUnique({
+      where: { channelId_userId: { channelId, userId: user.id } },
+      include: { channel: { select: { id: true, kind: true, archivedAt: true, lastSeq: true } } },
+    }),
+  );
   await timeEach("message.findUnique by (authorId, clientId)", (i) =>
     db.message.findUnique({ where: { authorId_clientId: { authorId: user.id, clientId: `c${i}` } } }),
   );

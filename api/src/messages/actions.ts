@@ -22,6 +22,9 @@ export interface SendInput {
 
 export type HereResolver = (channelId: string) => Promise<string[]>;
 
+const clientIdReused = () =>
+  new AppError(409, "client_id_reused", "This clientId was already used for another message.");
+
 async function limitSends(services: Services, actor: SessionUser) {
   await enforceLimit(services.kv, { name: "send", max: services.config.SEND_RATE_PER_10S, windowMs: 10_000 }, actor.id);
 }
@@ -36,8 +39,9 @@ async function emit(services: Services, events: PendingChannelEvent[]) {
 }
 
 export async function sendMessage(services: Services, actor: SessionUser, input: SendInput, here?: HereResolver) {
-  const { db, kv } = services;
-  const stored = await checkCanSend(db, actor.id, input.channelId, input.clientId);
+  const { sql, kv } = services;
+  const stored = await checkCanSend(sql, actor.id, input.channelId, input.clientId);
+  if (stored && stored.channelId !== input.channelId) throw clientIdReused();
   if (stored)
     return {
       messageId: stored.id,
@@ -47,7 +51,7 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
     };
   await limitSends(services, actor);
   if (input.parentId) {
-    const parent = await checkMessage(db, input.parentId);
+    const parent = await checkMessage(sql, input.parentId);
     if (parent.channelId !== input.channelId)
       throw badRequest("bad_parent", "Replies must be in their parent's channel.");
     if (parent.parentId) throw badRequest("bad_parent", "Reply to the thread's first message, not to a reply.");
@@ -73,7 +77,7 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
   const reserved = await kv.setIfAbsent(`send:${actor.id}:${input.clientId}`, JSON.stringify(event), RESERVATION_MS);
   const toEmit = reserved ? (JSON.parse(reserved) as PendingChannelEvent) : event;
   if (toEmit.type !== "messageCreated" || toEmit.channelId !== input.channelId) {
-    throw new AppError(409, "client_id_reused", "This clientId was already used for another message.");
+    throw clientIdReused();
   }
   await emit(services, [toEmit]);
   return {
@@ -87,10 +91,12 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
 async function resolveMentions(services: Services, channelId: string, body: string, here?: HereResolver) {
   const parsed = parseMentions(body);
   const members = parsed.userIds.length
-    ? await services.db.channelMember.findMany({
-        where: { channelId, userId: { in: parsed.userIds } },
-        select: { userId: true },
-      })
+    ? (
+        await services.sql.query<{ userId: string }>(
+          `SELECT "userId" FROM "ChannelMember" WHERE "channelId" = $1::uuid AND "userId" = ANY($2::uuid[])`,
+          [channelId, parsed.userIds],
+        )
+      ).rows
     : [];
   return {
     userIds: members.map((m) => m.userId),
@@ -100,9 +106,9 @@ async function resolveMentions(services: Services, channelId: string, body: stri
 }
 
 export async function editMessage(services: Services, actor: SessionUser, messageId: string, body: string) {
-  const message = await checkMessage(services.db, messageId);
+  const message = await checkMessage(services.sql, messageId);
   if (message.authorId !== actor.id) throw forbidden("Only the author can edit a message.", "not_author");
-  await checkCanPost(services.db, actor.id, message.channelId);
+  await checkCanPost(services.sql, actor.id, message.channelId);
   await limitSends(services, actor);
   await emit(services, [
     {
@@ -118,12 +124,13 @@ export async function editMessage(services: Services, actor: SessionUser, messag
 }
 
 export async function deleteMessage(services: Services, actor: SessionUser, messageId: string) {
-  const message = await checkMessage(services.db, messageId);
+  const message = await checkMessage(services.sql, messageId);
   if (message.authorId !== actor.id && !isWorkspaceAdmin(actor)) {
-    const member = await services.db.channelMember.findUnique({
-      where: { channelId_userId: { channelId: message.channelId, userId: actor.id } },
-    });
-    if (member?.role !== "admin") throw forbidden("Only the author or an admin can delete a message.", "not_author");
+    const { rows } = await services.sql.query<{ role: string }>(
+      `SELECT role FROM "ChannelMember" WHERE "channelId" = $1::uuid AND "userId" = $2::uuid`,
+      [message.channelId, actor.id],
+    );
+    if (rows[0]?.role !== "admin") throw forbidden("Only the author or an admin can delete a message.", "not_author");
   }
   await emit(services, [
     {
@@ -140,12 +147,14 @@ export async function deleteMessage(services: Services, actor: SessionUser, mess
 
 export async function toggleReaction(services: Services, actor: SessionUser, messageId: string, emoji: string) {
   if (!isValidEmoji(emoji)) throw badRequest("bad_emoji", "A reaction is one emoji or a :short_code:.");
-  const message = await checkMessage(services.db, messageId);
-  await checkCanPost(services.db, actor.id, message.channelId);
+  const message = await checkMessage(services.sql, messageId);
+  await checkCanPost(services.sql, actor.id, message.channelId);
   await limitSends(services, actor);
-  const existing = await services.db.reaction.findUnique({
-    where: { messageId_userId_emoji: { messageId, userId: actor.id, emoji } },
-  });
+  const { rowCount } = await services.sql.query(
+    `SELECT 1 FROM "Reaction" WHERE "messageId" = $1::uuid AND "userId" = $2::uuid AND emoji = $3`,
+    [messageId, actor.id, emoji],
+  );
+  const existing = (rowCount ?? 0) > 0;
   const type = existing ? "reactionRemoved" : "reactionAdded";
   await emit(services, [
     {
