@@ -1,123 +1,164 @@
-// Presence across tabs and nodes. Each socket is a member of presence:<user> with an expiry its heartbeat
-// renews; a user is online while any socket is, away when every socket says so, offline when none is left.
-// A node that crashes stops renewing: a sweeper (one node at a time) finds expired users and announces
-// them offline. Changes go to the ephemeral topics of the user's channels (sockets of co-members).
+// Presence across tabs and nodes. Each socket is a member of presence:<user> with an expiry this node
+// renews for all its sockets in one pipelined pass; a user is online while any socket is, away when every
+// socket says so, offline when none is left. A node that crashes stops renewing: a sweeper (one node at a
+// time) finds expired users and announces them offline. Sockets that connect or close together (a node
+// starting or stopping) are handled in batches, so 20,000 of them cost a few round trips, not 20,000.
 import type { Connection } from "../realtime/connection.js";
-import { publishEphemeral } from "../realtime/ephemeral.js";
 import type { PresenceHooks } from "../realtime/hub.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
+import { announceChanges, awayKey, ONLINE_INDEX, socketsKey, statusesOf, statusKey } from "./announce.js";
+import { Batches } from "./batches.js";
 
-const ONLINE_INDEX = "presence:online";
-const socketsKey = (userId: string) => `presence:${userId}`;
-const awayKey = (userId: string) => `presence-away:${userId}`;
-const statusKey = (userId: string) => `presence-status:${userId}`;
+/** What presence needs of a socket. */
+export type PresenceSocket = Pick<Connection, "id" | "userId">;
+
+type Change = { kind: "join" | "leave"; socket: PresenceSocket } | { kind: "renew" };
+
+/** How long shutdown() waits for this node's users to be announced offline before giving up. */
+const SHUTDOWN_WAIT_MS = 3000;
 
 export class PresenceTracker implements PresenceHooks {
   private sweeper?: NodeJS.Timeout;
   private renewer?: NodeJS.Timeout;
   private readonly ttl: number;
-  private readonly local = new Set<Connection>();
+  private readonly local = new Map<string, PresenceSocket>();
+  /** Ids of local sockets that said away: renewed with the rest, without asking Redis. */
+  private readonly away = new Set<string>();
+  private readonly changes = new Batches<Change>((changes) => this.apply(changes));
 
   constructor(private readonly services: Services) {
     this.ttl = services.config.PRESENCE_TTL_MS;
   }
 
-  async connected(connection: Connection) {
-    this.local.add(connection);
-    await this.renew(connection.userId, connection.id);
-    await this.publishIfChanged(connection.userId);
+  async connected(socket: PresenceSocket) {
+    this.local.set(socket.id, socket);
+    await this.changes.add({ kind: "join", socket });
   }
 
   /** The socket's own heartbeat is for liveness; presence is renewed on its own, faster clock. */
-  async heartbeat(_connection: Connection) {}
+  async heartbeat(_socket: PresenceSocket) {}
 
-  private async renewLocal() {
-    const { kv } = this.services;
-    for (const connection of this.local) {
-      await this.renew(connection.userId, connection.id);
-      if ((await kv.liveMembers(awayKey(connection.userId))).includes(connection.id)) {
-        await kv.touchMember(awayKey(connection.userId), connection.id, this.ttl);
-      }
-    }
-  }
-
-  async disconnected(connection: Connection) {
-    this.local.delete(connection);
-    const { kv } = this.services;
-    await kv.removeMember(socketsKey(connection.userId), connection.id);
-    await kv.removeMember(awayKey(connection.userId), connection.id);
-    await this.publishIfChanged(connection.userId);
+  async disconnected(socket: PresenceSocket) {
+    if (!this.local.delete(socket.id)) return; // already gone with shutdown()
+    this.away.delete(socket.id);
+    await this.changes.add({ kind: "leave", socket });
   }
 
   async setStatus(userId: string, connectionId: string, status: "online" | "away"): Promise<PresenceStatus> {
     const { kv } = this.services;
-    if (status === "away") await kv.touchMember(awayKey(userId), connectionId, this.ttl);
-    else await kv.removeMember(awayKey(userId), connectionId);
-    return this.publishIfChanged(userId);
+    const member = { key: awayKey(userId), member: connectionId };
+    if (status === "away") {
+      if (this.local.has(connectionId)) this.away.add(connectionId);
+      await kv.touchMembers([member], this.ttl);
+    } else {
+      this.away.delete(connectionId);
+      await kv.removeMembers([member]);
+    }
+    return (await announceChanges(this.services, [userId])).get(userId) ?? "offline";
   }
 
   async statusOf(userId: string): Promise<PresenceStatus> {
-    const { kv } = this.services;
-    const sockets = await kv.liveMembers(socketsKey(userId));
-    if (sockets.length === 0) return "offline";
-    const away = new Set(await kv.liveMembers(awayKey(userId)));
-    return sockets.every((id) => away.has(id)) ? "away" : "online";
+    const [status] = await statusesOf(this.services.kv, [userId]);
+    return status ?? "offline";
   }
 
   /** Members of the channel who are online now (for @here). */
   async onlineMembers(channelId: string): Promise<string[]> {
-    const members = await this.services.db.channelMember.findMany({ where: { channelId }, select: { userId: true } });
-    const statuses = await Promise.all(
-      members.map(async (m) => [m.userId, await this.services.kv.get(statusKey(m.userId))] as const),
+    const { rows } = await this.services.sql.query<{ userId: string }>(
+      `SELECT "userId" FROM "ChannelMember" WHERE "channelId" = $1::uuid`,
+      [channelId],
     );
-    return statuses.filter(([, status]) => status === "online").map(([userId]) => userId);
+    const statuses = await this.services.kv.getMany(rows.map((r) => statusKey(r.userId)));
+    return rows.filter((_, i) => statuses[i] === "online").map((r) => r.userId);
   }
 
-  /** Renews this node's sockets every ttl/3 and sweeps every ttl/4: a crashed node's users go offline within 1.25 ttl. */
+  /**
+   * Renews this node's sockets every ttl/3 and sweeps every ttl/4, each pass starting only after the last
+   * one finished: a crashed node's users go offline within 1.25 ttl.
+   */
   start() {
     const warn = (what: string) => (err: unknown) => this.services.logger.warn({ err }, `presence ${what} failed`);
-    this.renewer = setInterval(() => void this.renewLocal().catch(warn("renewal")), Math.floor(this.ttl / 3));
-    this.sweeper = setInterval(() => void this.sweep().catch(warn("sweep")), Math.floor(this.ttl / 4));
-    this.renewer.unref();
-    this.sweeper.unref();
+    const renewLater = () => {
+      this.renewer = setTimeout(() => void this.renew().catch(warn("renewal")).finally(renewLater), this.ttl / 3);
+      this.renewer.unref();
+    };
+    const sweepLater = () => {
+      this.sweeper = setTimeout(() => void this.sweep().catch(warn("sweep")).finally(sweepLater), this.ttl / 4);
+      this.sweeper.unref();
+    };
+    renewLater();
+    sweepLater();
   }
 
+  /** Stops renewing and sweeping (what a crash does too: this node's users expire after the ttl). */
   stop() {
-    clearInterval(this.renewer);
-    clearInterval(this.sweeper);
+    clearTimeout(this.renewer);
+    clearTimeout(this.sweeper);
+  }
+
+  /**
+   * Node shutdown: stops, then every local socket leaves in one batch, so co-members see this node's users
+   * go offline now rather than after the ttl. Sockets closing afterwards cost nothing here. Never rejects.
+   */
+  async shutdown() {
+    this.stop();
+    const leaving = [...this.local.values()].map((socket) => ({ kind: "leave" as const, socket }));
+    this.local.clear();
+    this.away.clear();
+    const left = this.changes
+      .add(...leaving)
+      .catch((err) => this.services.logger.warn({ err }, "presence shutdown failed"));
+    await Promise.race([left, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
+  }
+
+  /** One renewal pass over every local socket (start() runs it every ttl/3). */
+  renew() {
+    return this.changes.add({ kind: "renew" });
   }
 
   async sweep() {
     const { kv, config } = this.services;
     if ((await kv.setIfAbsent("presence:sweep-lock", config.NODE_ID, Math.floor(this.ttl / 4) - 500)) !== null) return;
-    for (const userId of await kv.popExpiredMembers(ONLINE_INDEX)) await this.publishIfChanged(userId);
+    await announceChanges(this.services, await kv.popExpiredMembers(ONLINE_INDEX));
   }
 
-  private async renew(userId: string, connectionId: string) {
-    const { kv } = this.services;
-    await kv.touchMember(socketsKey(userId), connectionId, this.ttl);
-    await kv.touchMember(ONLINE_INDEX, userId, this.ttl);
-  }
-
-  private async publishIfChanged(userId: string): Promise<PresenceStatus> {
-    const { kv, db, bus } = this.services;
-    const status = await this.statusOf(userId);
-    const previous = (await kv.get(statusKey(userId))) ?? "offline";
-    if (previous === status) return status;
-    await kv.set(statusKey(userId), status, 24 * 60 * 60 * 1000);
-    let lastSeenAt: string | null = null;
-    if (status === "offline") {
-      const now = new Date();
-      await db.user.update({ where: { id: userId }, data: { lastSeenAt: now } }).catch(() => {});
-      lastSeenAt = now.toISOString();
-    }
-    const channels = await db.channelMember.findMany({ where: { userId }, select: { channelId: true } });
-    await publishEphemeral(
-      bus,
-      channels.map((c) => c.channelId),
-      { type: "presence", userId, status, lastSeenAt },
+  /** Applies a batch in one pipeline of touches and one of removals; then announces the users who joined or left. */
+  private async apply(changes: Change[]) {
+    const last = new Map<string, Change & { kind: "join" | "leave" }>();
+    for (const change of changes) if (change.kind !== "renew") last.set(change.socket.id, change);
+    const settled = [...last.values()];
+    const renewAll = changes.some((c) => c.kind === "renew");
+    const joined = settled.filter((c) => c.kind === "join").map((c) => c.socket);
+    const left = settled.filter((c) => c.kind === "leave").map((c) => c.socket);
+    await Promise.all([this.touch(renewAll ? [...this.local.values()] : joined), this.remove(left)]);
+    await announceChanges(
+      this.services,
+      settled.map((c) => c.socket.userId),
     );
-    return status;
+  }
+
+  /** Renews the sockets, the away marks of those that said away, and their users in the online index. */
+  private async touch(sockets: PresenceSocket[]) {
+    if (sockets.length === 0) return;
+    const users = new Set(sockets.map((s) => s.userId));
+    await this.services.kv.touchMembers(
+      [
+        ...sockets.map((s) => ({ key: socketsKey(s.userId), member: s.id })),
+        ...sockets.filter((s) => this.away.has(s.id)).map((s) => ({ key: awayKey(s.userId), member: s.id })),
+        ...[...users].map((userId) => ({ key: ONLINE_INDEX, member: userId })),
+      ],
+      this.ttl,
+    );
+  }
+
+  private async remove(sockets: PresenceSocket[]) {
+    if (sockets.length === 0) return;
+    await this.services.kv.removeMembers(
+      sockets.flatMap((s) => [
+        { key: socketsKey(s.userId), member: s.id },
+        { key: awayKey(s.userId), member: s.id },
+      ]),
+    );
   }
 }

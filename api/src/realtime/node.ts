@@ -48,9 +48,11 @@ export function createRealtimeApp(services: Services) {
     },
     presence,
     closeSockets() {
-      presence.stop();
       void calls.close();
-      hub.closeAll(CloseCode.restarting, "server restarting: reconnect and resume");
+      // This node's users leave in one batch while Redis and the database are still open; then the sockets close.
+      void presence
+        .shutdown()
+        .then(() => hub.closeAll(CloseCode.restarting, "server restarting: reconnect and resume"));
     },
   };
 }

@@ -1,33 +1,43 @@
 // SIGTERM on an API node: sockets are closed with the "reconnect and resume" code, what was accepted is
-// stored, and the process exits cleanly. The node runs its persister inline (the default).
+// stored, its users are announced offline at once to co-members on another node (not a ttl later, as after
+// a crash), and the process exits cleanly. The node runs its persister inline (the default).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { CloseCode } from "../../src/realtime/protocol.js";
+import { CloseCode, type ServerFrame } from "../../src/realtime/protocol.js";
 import type { Running } from "../../src/start-services.js";
 import { createChannel, createUser } from "../support/fixtures.js";
 import { type ApiProcess, startApi } from "../support/processes.js";
-import { sessionToken, TestSocket } from "../support/socket-client.js";
+import { sessionToken, TestSocket, waitFor } from "../support/socket-client.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
 let stack: TestStack;
 let services: Running;
 let api: ApiProcess;
+/** Another node that keeps running. */
+let peer: ApiProcess;
 
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
   services = await stack.open();
-  api = await startApi(stack.env);
+  [api, peer] = await Promise.all([startApi(stack.env), startApi(stack.env)]);
 }, 120_000);
 
 afterAll(async () => {
-  await api?.stop();
+  await Promise.all([api?.stop(), peer?.stop()]);
   await stack?.cleanup();
 });
 
+type Presence = Extract<ServerFrame, { type: "presence" }>;
+const presenceOf = (socket: TestSocket, userId: string) =>
+  socket.frames.filter((f): f is Presence => f.type === "presence" && f.userId === userId);
+
 it("closes sockets with 4000, keeps what it accepted, and exits 0 on SIGTERM", async () => {
-  const user = await createUser(services.db);
-  const channel = await createChannel(services.db, [user.id]);
+  const [user, colleague] = await Promise.all([createUser(services.db), createUser(services.db)]);
+  const channel = await createChannel(services.db, [user.id, colleague.id]);
+  const watcher = await TestSocket.connect(peer.url, await sessionToken(services.db, colleague.id));
+  await watcher.ok("resume", { positions: {} });
   const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));
   await socket.ok("resume", { positions: {} });
+  await waitFor(() => presenceOf(watcher, user.id).at(-1)?.status === "online", "the user online");
   const accepted = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
       socket.ok("sendMessage", { channelId: channel.id, clientId: `s${i}`, body: `m${i}` }),
@@ -36,11 +46,17 @@ it("closes sockets with 4000, keeps what it accepted, and exits 0 on SIGTERM", a
   expect(accepted.every((r) => r.status === "accepted")).toBe(true);
 
   const exited = new Promise<number | null>((resolve) => api.child.once("exit", (code) => resolve(code)));
+  const stoppedAt = Date.now();
   api.child.kill("SIGTERM");
   expect(await socket.closed).toBe(CloseCode.restarting);
   const code = await exited;
   if (code !== 0) console.log(api.output());
   expect(code).toBe(0);
+  // PRESENCE_TTL_MS is 45 s here: only the shutdown itself can announce the user within a few seconds.
+  await waitFor(() => presenceOf(watcher, user.id).at(-1)?.status === "offline", "the user offline", 5000);
+  expect(Date.now() - stoppedAt).toBeLessThan(5000);
+  expect(presenceOf(watcher, user.id).at(-1)?.lastSeenAt).toMatch(/^\d{4}-/);
+  watcher.close();
 
   // Accepted means in Kafka: a persister that starts later stores all of it.
   api = await startApi(stack.env);

@@ -1,0 +1,81 @@
+// Working out presence from Redis and telling co-members when it changed, for many users at once: a few
+// pipelined Redis round trips, one UPDATE and one SELECT however many users (BENCHMARKS.md finding 8).
+import { publishEphemeral } from "../realtime/ephemeral.js";
+import type { PresenceStatus } from "../realtime/protocol.js";
+import type { Services } from "../services.js";
+
+export const ONLINE_INDEX = "presence:online";
+export const socketsKey = (userId: string) => `presence:${userId}`;
+export const awayKey = (userId: string) => `presence-away:${userId}`;
+export const statusKey = (userId: string) => `presence-status:${userId}`;
+
+const STATUS_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Online while any socket is live, away when every live socket said away, offline when none is left. */
+export async function statusesOf(kv: Services["kv"], userIds: readonly string[]): Promise<PresenceStatus[]> {
+  const [sockets, away] = await Promise.all([
+    kv.liveMembersOf(userIds.map(socketsKey)),
+    kv.liveMembersOf(userIds.map(awayKey)),
+  ]);
+  return userIds.map((_, i) => {
+    const live = sockets[i] ?? [];
+    if (live.length === 0) return "offline";
+    const awayIds = new Set(away[i]);
+    return live.every((id) => awayIds.has(id)) ? "away" : "online";
+  });
+}
+
+/** Publishes the users whose status differs from the last one announced; returns every user's status. */
+export async function announceChanges(services: Services, userIds: Iterable<string>) {
+  const { kv, sql, bus, logger } = services;
+  const users = [...new Set(userIds)];
+  const statuses = new Map<string, PresenceStatus>();
+  if (users.length === 0) return statuses;
+  const [now, previous] = await Promise.all([statusesOf(kv, users), kv.getMany(users.map(statusKey))]);
+  const changed: string[] = [];
+  users.forEach((userId, i) => {
+    const status = now[i] ?? "offline";
+    statuses.set(userId, status);
+    if ((previous[i] ?? "offline") !== status) changed.push(userId);
+  });
+  if (changed.length === 0) return statuses;
+
+  await kv.setMany(
+    changed.map((userId) => ({ key: statusKey(userId), value: statuses.get(userId) ?? "offline" })),
+    STATUS_TTL_MS,
+  );
+  const lastSeenAt = new Date().toISOString();
+  const offline = changed.filter((userId) => statuses.get(userId) === "offline");
+  if (offline.length > 0) {
+    await sql
+      .query(`UPDATE "User" SET "lastSeenAt" = $2::timestamp WHERE id = ANY($1::uuid[])`, [offline, lastSeenAt])
+      .catch((err) => logger.warn({ err }, "presence last-seen update failed"));
+  }
+  const channelsOf = await channelsOfUsers(services, changed);
+  await Promise.all(
+    changed.map((userId) => {
+      const status = statuses.get(userId) ?? "offline";
+      return publishEphemeral(bus, channelsOf.get(userId) ?? [], {
+        type: "presence",
+        userId,
+        status,
+        lastSeenAt: status === "offline" ? lastSeenAt : null,
+      });
+    }),
+  );
+  return statuses;
+}
+
+async function channelsOfUsers(services: Services, userIds: string[]) {
+  const { rows } = await services.sql.query<{ userId: string; channelId: string }>(
+    `SELECT "userId", "channelId" FROM "ChannelMember" WHERE "userId" = ANY($1::uuid[])`,
+    [userIds],
+  );
+  const channelsOf = new Map<string, string[]>();
+  for (const { userId, channelId } of rows) {
+    const channels = channelsOf.get(userId);
+    if (channels) channels.push(channelId);
+    else channelsOf.set(userId, [channelId]);
+  }
+  return channelsOf;
+}

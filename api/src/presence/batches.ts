@@ -1,0 +1,28 @@
+// Coalesces calls that arrive together (a node's 20,000 sockets reconnecting or closing at once) into one
+// batch: one batch runs at a time, and the next gathers everything that arrives while it runs.
+
+export class Batches<T> {
+  private gathering?: { items: T[]; done: Promise<void> };
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly run: (items: T[]) => Promise<void>) {}
+
+  /** Resolves (or rejects) once the batch holding these items has run. */
+  add(...items: T[]): Promise<void> {
+    if (!this.gathering) this.gathering = this.startBatch();
+    for (const item of items) this.gathering.items.push(item);
+    return this.gathering.done;
+  }
+
+  private startBatch() {
+    const batch = { items: [] as T[], done: Promise.resolve() };
+    batch.done = this.running
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => {
+        this.gathering = undefined;
+        return this.run(batch.items);
+      });
+    this.running = batch.done.catch(() => {});
+    return batch;
+  }
+}
