@@ -52,6 +52,8 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: port.default(54329),
   /** Run a persister inside this process ("inline", the default) or not ("off": run ops/persister instead). */
   PERSISTER: z.enum(["inline", "off"]).default("inline"),
+  /** Port of a standalone persister's /metrics (lag, batch times) and /healthz; unset: no HTTP server. */
+  PERSISTER_METRICS_PORT: port.optional(),
   ADMIN_EMAIL: z.email().default("admin@parley.local"),
   ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
   /** Messages (sends, edits, reactions) one user may send per 10 s, across all nodes. */
