@@ -20,40 +20,46 @@ export async function storeEvents(sql: Sql, events: PendingChannelEvent[]): Prom
 }
 
 async function storeInTx(tx: SqlClient, events: PendingChannelEvent[]): Promise<StoreResult> {
-  const replayed = await findStored(
-    tx,
-    events.map((e) => e.eventId),
-  );
-  const fresh = await dropRepeatedSends(
-    tx,
+  const { replayed, sent } = await findStored(tx, events);
+  const fresh = dropRepeatedSends(
     events.filter((e) => !replayed.has(e.eventId)),
+    sent,
   );
   const { placed, orphaned } = await assignSequences(tx, fresh);
-  await insertEvents(tx, placed);
-  await insertMessages(tx, placed);
+  await insertEventsAndMessages(tx, placed);
   await applyChanges(tx, placed);
   const committed = [...replayed.values(), ...placed].sort((a, b) => (a.channelId === b.channelId ? a.seq - b.seq : 0));
   return { committed, orphaned };
 }
 
-async function findStored(tx: SqlClient, eventIds: string[]): Promise<Map<string, ChannelEvent>> {
-  // Ordered by seq so replayed events are announced again in their channel's order.
-  const { rows } = await tx.query<{ payload: PendingChannelEvent; seq: number }>(
-    `SELECT payload, seq FROM "ChannelEvent" WHERE "eventId" = ANY($1::uuid[]) ORDER BY seq`,
-    [eventIds],
+/** In one round trip: the batch's events stored before, and its sends whose (author, client id) is taken. */
+async function findStored(tx: SqlClient, events: PendingChannelEvent[]) {
+  const sends = events.filter((e) => e.type === "messageCreated");
+  // Replays ordered by seq so they are announced again in their channel's order.
+  const { rows } = await tx.query<
+    | { payload: PendingChannelEvent; seq: number; authorId: null; clientId: null }
+    | { payload: null; seq: null; authorId: string; clientId: string }
+  >(
+    `SELECT payload, seq, NULL::uuid AS "authorId", NULL::text AS "clientId" FROM "ChannelEvent"
+     WHERE "eventId" = ANY($1::uuid[])
+     UNION ALL
+     SELECT NULL, NULL, "authorId", "clientId" FROM "Message"
+     WHERE ("authorId", "clientId") IN (SELECT * FROM unnest($2::uuid[], $3::text[]))
+     ORDER BY seq`,
+    [events.map((e) => e.eventId), sends.map((e) => e.actorId), sends.map((e) => e.data.clientId)],
   );
-  return new Map(rows.map((r) => [r.payload.eventId, { ...r.payload, seq: r.seq }]));
+  const replayed = new Map<string, ChannelEvent>();
+  const sent = new Set<string>();
+  for (const r of rows) {
+    if (r.payload) replayed.set(r.payload.eventId, { ...r.payload, seq: r.seq });
+    else sent.add(`${r.authorId}/${r.clientId}`);
+  }
+  return { replayed, sent };
 }
 
-async function dropRepeatedSends(tx: SqlClient, events: PendingChannelEvent[]): Promise<PendingChannelEvent[]> {
-  const sends = events.filter((e) => e.type === "messageCreated");
-  if (sends.length === 0) return events;
-  const { rows } = await tx.query<{ authorId: string; clientId: string }>(
-    `SELECT "authorId", "clientId" FROM "Message"
-     WHERE ("authorId", "clientId") IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
-    [sends.map((e) => e.actorId), sends.map((e) => e.data.clientId)],
-  );
-  const seen = new Set(rows.map((r) => `${r.authorId}/${r.clientId}`));
+/** Drops sends whose (author, client id) is stored already or came earlier in the batch. */
+function dropRepeatedSends(events: PendingChannelEvent[], sent: Set<string>): PendingChannelEvent[] {
+  const seen = new Set(sent);
   return events.filter((e) => {
     if (e.type !== "messageCreated") return true;
     const key = `${e.actorId}/${e.data.clientId}`;
@@ -90,11 +96,17 @@ async function assignSequences(tx: SqlClient, events: PendingChannelEvent[]) {
   return { placed, orphaned };
 }
 
-async function insertEvents(tx: SqlClient, events: ChannelEvent[]) {
+// One statement for both tables (neither insert reads the other's rows), so one round trip.
+async function insertEventsAndMessages(tx: SqlClient, events: ChannelEvent[]) {
   if (events.length === 0) return;
+  const created = events.filter((e) => e.type === "messageCreated");
   await tx.query(
-    `INSERT INTO "ChannelEvent" ("channelId", seq, "eventId", type, payload, "createdAt")
-     SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamp[])`,
+    `WITH events AS (
+       INSERT INTO "ChannelEvent" ("channelId", seq, "eventId", type, payload, "createdAt")
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamp[]))
+     INSERT INTO "Message" (id, "channelId", seq, "authorId", "clientId", body, "parentId", "createdAt")
+     SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::int[], $10::uuid[], $11::text[], $12::text[], $13::uuid[],
+       $14::timestamp[])`,
     [
       events.map((e) => e.channelId),
       events.map((e) => e.seq),
@@ -102,18 +114,6 @@ async function insertEvents(tx: SqlClient, events: ChannelEvent[]) {
       events.map((e) => e.type),
       events.map(({ seq: _seq, ...pending }) => JSON.stringify(pending)),
       events.map((e) => e.at),
-    ],
-  );
-}
-
-async function insertMessages(tx: SqlClient, events: ChannelEvent[]) {
-  const created = events.filter((e) => e.type === "messageCreated");
-  if (created.length === 0) return;
-  await tx.query(
-    `INSERT INTO "Message" (id, "channelId", seq, "authorId", "clientId", body, "parentId", "createdAt")
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::text[], $7::uuid[],
-       $8::timestamp[])`,
-    [
       created.map((e) => e.data.messageId),
       created.map((e) => e.channelId),
       created.map((e) => e.seq),

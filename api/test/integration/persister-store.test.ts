@@ -26,8 +26,8 @@ type Data<T extends PendingChannelEvent["type"]> = Extract<PendingChannelEvent, 
 /** Builds events for one channel; message ids are names ("m1") mapped to fresh uuids per channel. */
 function script(channelId: string, ids = new Map<string, string>()) {
   const id = (name: string) => ids.get(name) ?? (ids.set(name, randomUUID()).get(name) as string);
-  let clock = Date.parse("2026-01-01T00:00:00Z");
-  const at = () => new Date((clock += 1000)).toISOString();
+  let tick = 0;
+  const at = () => new Date(Date.parse("2026-01-01T00:00:00Z") + 1000 * ++tick).toISOString();
   const base = (actorId: string) => ({ eventId: randomUUID(), channelId, actorId, at: at() });
   return {
     id,
