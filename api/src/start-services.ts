@@ -31,7 +31,7 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     if (opts.migrate) await migrateDeploy(databaseUrl);
     const db = createDb(databaseUrl);
     closers.push(() => db.$disconnect());
-    const sql = createSql(databaseUrl);
+    const sql = createSql(databaseUrl, (err) => logger.warn({ err }, "an idle database connection failed"));
     closers.push(() => sql.end());
 
     const bus: Bus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.REDIS_PREFIX) : new MemoryBus();

@@ -16,8 +16,12 @@ function typeParser(oid: number, format?: string) {
   return pg.types.getTypeParser(oid, format as "text");
 }
 
-export function createSql(databaseUrl: string, poolSize = 10): Sql {
-  return new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: { getTypeParser: typeParser } });
+/** `onIdleError` hears of idle pooled connections that die (a server restart, a dropped database): the pool
+ * replaces them; without a listener, pg would throw the error from the pool and end the process. */
+export function createSql(databaseUrl: string, onIdleError: (error: Error) => void, poolSize = 10): Sql {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: { getTypeParser: typeParser } });
+  pool.on("error", onIdleError);
+  return pool;
 }
 
 /** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
