@@ -144,6 +144,28 @@ async function applyChanges(tx: SqlClient, events: ChannelEvent[]) {
   const isReaction = (e: ChannelEvent): e is Change => e.type === "reactionAdded" || e.type === "reactionRemoved";
   for (const run of runsOfOneType(events.filter(isEdit))) await applyRun(tx, run);
   for (const run of runsOfOneType(events.filter(isReaction))) await applyRun(tx, run);
+  await redactDeleted(
+    tx,
+    events.filter(isEdit).map((e) => e.data.messageId),
+  );
+}
+
+// A deleted message's text goes from the event log too — its creation and every edit, including an edit
+// that raced past the deletion — so resume, resync and the events route never replay it. The events keep
+// their place in the sequence. Runs for the messages this batch deleted or edited.
+async function redactDeleted(tx: SqlClient, messageIds: string[]) {
+  if (messageIds.length === 0) return;
+  await tx.query(
+    `WITH deleted AS (
+       SELECT id, "channelId", seq FROM "Message" WHERE id = ANY($1::uuid[]) AND "deletedAt" IS NOT NULL),
+     created AS (
+       UPDATE "ChannelEvent" e SET payload = jsonb_set(e.payload, '{data,body}', '""')
+       FROM deleted d WHERE e."channelId" = d."channelId" AND e.seq = d.seq)
+     UPDATE "ChannelEvent" e SET payload = jsonb_set(e.payload, '{data,body}', '""')
+     FROM deleted d WHERE e.type = 'messageEdited' AND e.payload->'data'->>'messageId' = d.id::text
+       AND e."channelId" = d."channelId"`,
+    [[...new Set(messageIds)]],
+  );
 }
 
 function runsOfOneType(events: Change[]): Change[][] {

@@ -150,6 +150,28 @@ describe("storeEvents", () => {
     );
   });
 
+  it("blanks a deleted message's text in its stored events, also for an edit that came after", async () => {
+    const ann = await createUser(services.db);
+    const channel = await createChannel(services.db, [ann.id]);
+    const s = script(channel.id);
+    await storeEvents(services.sql, [s.create(ann.id, "gone", "secret"), s.edit(ann.id, "gone", "secret 2")]);
+    await storeEvents(services.sql, [s.create(ann.id, "kept", "public words"), s.edit(ann.id, "kept", "still")]);
+    await storeEvents(services.sql, [s.remove(ann.id, "gone")]);
+    await storeEvents(services.sql, [s.edit(ann.id, "gone", "secret 3")]); // raced past the deletion
+    const rows = await services.sql.query<{ seq: number; type: string; body: string | null }>(
+      `SELECT seq, type, payload->'data'->>'body' AS body FROM "ChannelEvent" WHERE "channelId" = $1 ORDER BY seq`,
+      [channel.id],
+    );
+    expect(rows.rows.map((r) => [r.seq, r.type, r.body])).toEqual([
+      [1, "messageCreated", ""],
+      [2, "messageEdited", ""],
+      [3, "messageCreated", "public words"],
+      [4, "messageEdited", "still"],
+      [5, "messageDeleted", null],
+      [6, "messageEdited", ""],
+    ]);
+  });
+
   it("stores nothing twice when a batch is replayed or a send repeated, and orphans events of missing channels", async () => {
     const user = await createUser(services.db);
     const channel = await createChannel(services.db, [user.id]);
