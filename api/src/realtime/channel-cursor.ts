@@ -1,26 +1,30 @@
 // Exactly-once, in-order delivery of one channel's events to one socket. Live events arrive from the bus;
 // anything missed (resume, a late subscription, a lost bus message) is read from the stored event log,
 // which always holds every announced event, because the persister stores before it announces.
-import type { Db } from "../lib/prisma.js";
+import type { Sql } from "../lib/sql.js";
 import type { ChannelEvent } from "./channel-events.js";
+import { tick } from "./presence-copies.js";
 
 /** More missed events than this are not replayed: the client resyncs over HTTP instead. */
 export const MAX_REPLAY = 1000;
 
 export interface CursorSink {
-  sendFrame(frame: string): void;
+  /** A text frame: a string, or UTF-8 bytes already encoded once for every socket. */
+  sendFrame(frame: string | Buffer): void;
   resync(channelId: string, lastSeq: number): void;
 }
 
 export class ChannelCursor {
   private pending: ChannelEvent[] = [];
   private catchingUp: Promise<boolean> | null = null;
+  /** When this socket started watching the channel (node-wide tick, for presence-copies.ts). */
+  readonly watchedSince = tick();
 
   constructor(
     readonly channelId: string,
     /** The last seq this socket has (or is deemed to have) seen. */
     private last: number,
-    private readonly db: Db,
+    private readonly sql: Sql,
     private readonly sink: CursorSink,
   ) {}
 
@@ -28,8 +32,8 @@ export class ChannelCursor {
     return this.last;
   }
 
-  /** A live event from the bus, with its frame already serialized. */
-  onLive(event: ChannelEvent, frame: string) {
+  /** A live event from the bus, with its frame already encoded. */
+  onLive(event: ChannelEvent, frame: Buffer) {
     if (event.seq <= this.last) return;
     if (!this.catchingUp && event.seq === this.last + 1) {
       this.last = event.seq;
@@ -51,22 +55,23 @@ export class ChannelCursor {
   private async runCatchUp(): Promise<boolean> {
     let resynced = false;
     for (;;) {
-      const rows = await this.db.channelEvent.findMany({
-        where: { channelId: this.channelId, seq: { gt: this.last } },
-        orderBy: { seq: "asc" },
-        take: MAX_REPLAY + 1,
-        select: { seq: true, payload: true },
-      });
+      const { rows } = await this.sql.query<{ seq: number; payload: object }>(
+        `SELECT seq, payload FROM "ChannelEvent" WHERE "channelId" = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3`,
+        [this.channelId, this.last, MAX_REPLAY + 1],
+      );
       if (rows.length > MAX_REPLAY) {
-        const newest = await this.db.channel.findUnique({ where: { id: this.channelId }, select: { lastSeq: true } });
-        this.last = newest?.lastSeq ?? this.last;
+        const newest = await this.sql.query<{ lastSeq: number }>(
+          `SELECT "lastSeq" FROM "Channel" WHERE id = $1::uuid`,
+          [this.channelId],
+        );
+        this.last = newest.rows[0]?.lastSeq ?? this.last;
         this.pending = [];
         this.sink.resync(this.channelId, this.last);
         resynced = true;
         continue;
       }
       for (const row of rows) {
-        const event = { ...(row.payload as object), seq: row.seq } as ChannelEvent;
+        const event = { ...row.payload, seq: row.seq } as ChannelEvent;
         this.last = row.seq;
         this.sink.sendFrame(JSON.stringify({ type: "channelEvent", event }));
       }

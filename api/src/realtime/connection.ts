@@ -1,22 +1,23 @@
 // One socket: validates each frame, answers every request exactly once, keeps one cursor per channel,
 // heartbeats, and closes itself when the client falls behind or its session is revoked.
 import { randomUUID } from "node:crypto";
-import type { WSContext } from "hono/ws";
 import type { WebSocket } from "ws";
 import type { Authenticated } from "../accounts/sessions.js";
 import { AppError } from "../errors.js";
 import { slowConsumerCloses, socketFramesSent } from "../lib/metrics.js";
 import type { Services } from "../services.js";
 import { ChannelCursor } from "./channel-cursor.js";
-import type { ChannelEvent } from "./channel-events.js";
 import type { UserControl } from "./control.js";
-import type { Ephemeral } from "./ephemeral.js";
 import { frameError, parseFrame } from "./frames.js";
 import type { SocketContext } from "./handlers.js";
-import type { Hub } from "./hub.js";
+import type { ChannelDelivery, EphemeralDelivery, Hub } from "./hub.js";
+import { gotEarlierCopy } from "./presence-copies.js";
 import { CloseCode, MAX_FRAME_BYTES, type ServerFrame } from "./protocol.js";
+import { corkForTurn, flushNow } from "./turn-cork.js";
 
 const MAX_INVALID_FRAMES = 20;
+/** Every frame is text (JSON), also when handed over as bytes encoded once for all sockets. */
+const TEXT = { binary: false } as const;
 
 export class Connection {
   readonly id = randomUUID();
@@ -30,7 +31,8 @@ export class Connection {
   readonly context: SocketContext;
 
   constructor(
-    private readonly ws: WSContext<WebSocket>,
+    /** The raw ws socket; the upgrade's Hono context is not kept (gateway.ts). */
+    private readonly ws: WebSocket,
     private readonly hub: Hub,
     private readonly services: Services,
     readonly auth: Authenticated,
@@ -60,15 +62,15 @@ export class Connection {
       maxFrameBytes: MAX_FRAME_BYTES,
     });
     await this.hub.attach(this);
-    const raw = this.ws.raw;
-    raw?.on("pong", () => {
+    const raw = this.ws;
+    raw.on("pong", () => {
       this.alive = true;
     });
     this.heartbeat = setInterval(() => {
       if (this.closed) return; // closing: the close handshake (or its grace timer) ends it
-      if (!this.alive) return raw?.terminate();
+      if (!this.alive) return raw.terminate();
       this.alive = false;
-      raw?.ping();
+      raw.ping();
       void this.hub.heartbeat(this);
     }, this.services.config.SOCKET_HEARTBEAT_MS);
   }
@@ -122,7 +124,7 @@ export class Connection {
   async resumeChannel(channelId: string, fromSeq: number) {
     let cursor = this.cursors.get(channelId);
     if (!cursor) {
-      cursor = new ChannelCursor(channelId, fromSeq, this.services.db, {
+      cursor = new ChannelCursor(channelId, fromSeq, this.services.sql, {
         sendFrame: (frame) => this.sendRaw(frame),
         resync: (id, lastSeq) => this.send({ type: "resyncRequired", channelId: id, lastSeq }),
       });
@@ -133,7 +135,7 @@ export class Connection {
     return { toSeq: cursor.lastSeq, resync };
   }
 
-  onChannelEvent(event: ChannelEvent, frame: string) {
+  onChannelEvent({ event, frame }: ChannelDelivery) {
     this.cursors.get(event.channelId)?.onLive(event, frame);
   }
 
@@ -142,18 +144,11 @@ export class Connection {
     await this.hub.unwatchChannel(this, channelId);
   }
 
-  private readonly presenceSeen = new Map<string, string>();
-
-  /** Typing and presence. Presence reaches a socket once per shared channel, so repeats are dropped. */
-  onEphemeral(message: Ephemeral, frame: string) {
+  /** Typing (not back to its author) and presence (once per change: skipped if it came via another channel). */
+  onEphemeral({ signal, frame, copy }: EphemeralDelivery) {
     if (!this.resumed) return;
-    if (message.type === "typing") {
-      if (message.userId !== this.userId) this.sendRaw(frame);
-      return;
-    }
-    const key = `${message.status}/${message.lastSeenAt}`;
-    if (this.presenceSeen.get(message.userId) === key) return;
-    this.presenceSeen.set(message.userId, key);
+    if (signal.type === "typing" && signal.userId === this.userId) return;
+    if (copy && gotEarlierCopy(copy, this.cursors)) return;
     this.sendRaw(frame);
   }
 
@@ -189,17 +184,20 @@ export class Connection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  sendRaw(frame: string) {
+  /** Sends a text frame; writes of one turn leave together (turn-cork.ts). */
+  sendRaw(frame: string | Buffer) {
     if (this.closed) return;
-    const buffered = this.ws.raw?.bufferedAmount ?? 0;
-    if (buffered > this.services.config.SOCKET_MAX_BUFFERED_BYTES) {
+    const max = this.services.config.SOCKET_MAX_BUFFERED_BYTES;
+    // bufferedAmount counts this turn's corked bytes too: over the limit, write them out and look again.
+    if (this.ws.bufferedAmount > max && (!flushNow(this.ws) || this.ws.bufferedAmount > max)) {
       // Nothing more is queued once closing, so memory stays bounded; ws itself cuts the socket off if
       // the client has not read up to the close frame within 30 s.
       slowConsumerCloses.inc();
       this.close(CloseCode.slowConsumer, "too far behind: reconnect and resume");
       return;
     }
-    this.ws.send(frame);
+    corkForTurn(this.ws);
+    this.ws.send(frame, TEXT);
     socketFramesSent.inc();
   }
 

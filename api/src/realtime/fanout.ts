@@ -1,8 +1,8 @@
 // Per-node fan-out: one bus subscription per topic however many local sockets want it, and each bus
-// payload turned into a socket frame once, then handed to every interested local socket.
+// payload decoded (and its socket frame encoded) once, then handed to every interested local socket.
 import type { Bus } from "./bus.js";
 
-export type Listener<T> = (message: T, frame: string) => void;
+export type Listener<T> = (delivery: T) => void;
 
 export class Fanout<T> {
   private readonly listeners = new Map<string, Set<Listener<T>>>();
@@ -10,8 +10,8 @@ export class Fanout<T> {
 
   constructor(
     private readonly bus: Bus,
-    /** Parses a bus payload into the message and the frame string sent to sockets (built once). */
-    private readonly decode: (payload: string) => { message: T; frame: string } | null,
+    /** Turns a bus payload into what every listener of the topic gets; null drops it. Runs once per payload. */
+    private readonly decode: (payload: string, topic: string) => T | null,
   ) {}
 
   /** Resolves once the bus subscription is live, so nothing published afterwards is missed. */
@@ -41,9 +41,9 @@ export class Fanout<T> {
   private deliver(topic: string, payload: string) {
     const set = this.listeners.get(topic);
     if (!set || set.size === 0) return;
-    const decoded = this.decode(payload);
-    if (!decoded) return;
-    for (const listener of set) listener(decoded.message, decoded.frame);
+    const delivery = this.decode(payload, topic);
+    if (delivery === null) return;
+    for (const listener of set) listener(delivery);
   }
 
   get topicCount() {

@@ -9,6 +9,7 @@ import { type UserControl, userTopic } from "./control.js";
 import { type Ephemeral, ephemeralTopic } from "./ephemeral.js";
 import { Fanout, type Listener } from "./fanout.js";
 import type { HandlerMap } from "./handlers.js";
+import { PresenceCopies, type PresenceCopy } from "./presence-copies.js";
 
 export interface PresenceHooks {
   connected(connection: Connection): Promise<void>;
@@ -16,27 +17,42 @@ export interface PresenceHooks {
   disconnected(connection: Connection): Promise<void>;
 }
 
+/** A committed channel event and its frame, encoded once per node for every socket. */
+export interface ChannelDelivery {
+  event: ChannelEvent;
+  frame: Buffer;
+}
+
+/** Typing or presence and its frame; `copy` says where this presence change already went (presence-copies.ts). */
+export interface EphemeralDelivery {
+  signal: Ephemeral;
+  frame: Buffer;
+  copy: PresenceCopy | null;
+}
+
 interface ConnectionListeners {
-  channel: Listener<ChannelEvent>;
-  ephemeral: Listener<Ephemeral>;
+  channel: Listener<ChannelDelivery>;
+  ephemeral: Listener<EphemeralDelivery>;
   control: Listener<UserControl>;
 }
 
-function decodeWithFrame<T>(payload: string, toFrame: (message: T) => string) {
+function parse<T>(payload: string): T | null {
   try {
-    const message = JSON.parse(payload) as T;
-    return { message, frame: toFrame(message) };
+    return JSON.parse(payload) as T;
   } catch {
     return null;
   }
 }
 
+const EPHEMERAL_PREFIX = ephemeralTopic("");
+
 export class Hub {
   readonly connections = new Set<Connection>();
   private readonly listeners = new WeakMap<Connection, ConnectionListeners>();
-  private readonly channels: Fanout<ChannelEvent>;
-  private readonly ephemeral: Fanout<Ephemeral>;
+  private readonly channels: Fanout<ChannelDelivery>;
+  private readonly ephemeral: Fanout<EphemeralDelivery>;
   private readonly control: Fanout<UserControl>;
+  private readonly presenceCopies = new PresenceCopies();
   presence?: PresenceHooks;
 
   constructor(
@@ -45,17 +61,29 @@ export class Hub {
     private readonly services: Services,
   ) {
     // The committed event is wrapped, not re-serialized: the bus payload is already its JSON.
-    this.channels = new Fanout(bus, (payload) =>
-      decodeWithFrame<ChannelEvent>(payload, () => `{"type":"channelEvent","event":${payload}}`),
-    );
-    this.ephemeral = new Fanout(bus, (payload) => decodeWithFrame<Ephemeral>(payload, () => payload));
-    this.control = new Fanout(bus, (payload) => decodeWithFrame<UserControl>(payload, () => payload));
+    this.channels = new Fanout<ChannelDelivery>(bus, (payload) => {
+      const event = parse<ChannelEvent>(payload);
+      return event && { event, frame: Buffer.from(`{"type":"channelEvent","event":${payload}}`) };
+    });
+    this.ephemeral = new Fanout(bus, (payload, topic) => this.decodeEphemeral(payload, topic));
+    this.control = new Fanout(bus, (payload) => parse<UserControl>(payload));
+  }
+
+  private decodeEphemeral(payload: string, topic: string): EphemeralDelivery | null {
+    const signal = parse<Ephemeral>(payload);
+    if (!signal) return null;
+    let copy: PresenceCopy | null = null;
+    if (signal.type === "presence") {
+      copy = this.presenceCopies.admit(signal, topic.slice(EPHEMERAL_PREFIX.length));
+      if (!copy) return null;
+    }
+    return { signal, frame: Buffer.from(payload), copy };
   }
 
   async attach(connection: Connection) {
     const listeners: ConnectionListeners = {
-      channel: (event, frame) => connection.onChannelEvent(event, frame),
-      ephemeral: (message, frame) => connection.onEphemeral(message, frame),
+      channel: (delivery) => connection.onChannelEvent(delivery),
+      ephemeral: (delivery) => connection.onEphemeral(delivery),
       control: (message) => connection.onControl(message),
     };
     this.listeners.set(connection, listeners);
