@@ -1,9 +1,12 @@
 // Server CPU per WebSocket frame written to 1,000 loopback sockets (a child process receives): one frame
-// per socket per event-loop turn, several, and several with the socket corked for the turn (one write).
-// What a fan-out delivery costs below our code. Run: cd api && node --import tsx bench/probes/ws-write.ts
+// per socket per event-loop turn, several, and several with the socket corked for the turn (one write);
+// then the product's way (realtime/turn-cork.ts): one Buffer encoded for all sockets, sent as text, each
+// socket corked until the turn ends. What a fan-out delivery costs below our code.
+// Run: cd api && node --import tsx bench/probes/ws-write.ts
 import { fork } from "node:child_process";
 import type { Socket } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
+import { corkForTurn } from "../../src/realtime/turn-cork.js";
 
 const SOCKETS = 1000;
 const TURNS = 20;
@@ -38,15 +41,27 @@ async function sender() {
   });
   const frame = JSON.stringify({ type: "channelEvent", event: { seq: 1, body: "x".repeat(300) } });
   const sockets = [...wss.clients];
-  const run = async (label: string, perTurn: number, corked: boolean) => {
+  const bytes = Buffer.from(frame);
+  const text = { binary: false } as const;
+  const run = async (label: string, perTurn: number, corked: boolean | "product") => {
     const expected = received + sockets.length * TURNS * perTurn;
     const cpu = process.cpuUsage();
     for (let t = 0; t < TURNS; t++) {
-      for (const ws of sockets) {
-        const raw = (ws as unknown as { _socket: Socket })._socket;
-        if (corked) raw.cork();
-        for (let k = 0; k < perTurn; k++) ws.send(frame);
-        if (corked) process.nextTick(() => raw.uncork());
+      // The product's order: each frame (one bus message) goes to every socket before the next frame.
+      if (corked === "product") {
+        for (let k = 0; k < perTurn; k++) {
+          for (const ws of sockets) {
+            corkForTurn(ws);
+            ws.send(bytes, text);
+          }
+        }
+      } else {
+        for (const ws of sockets) {
+          const raw = (ws as unknown as { _socket: Socket })._socket;
+          if (corked) raw.cork();
+          for (let k = 0; k < perTurn; k++) ws.send(frame);
+          if (corked) process.nextTick(() => raw.uncork());
+        }
       }
       await new Promise((r) => setImmediate(r));
     }
@@ -58,6 +73,8 @@ async function sender() {
   await run("1 frame per socket per turn", 1, false);
   await run("4 frames per socket per turn", 4, false);
   await run("4 frames per socket per turn, corked", 4, true);
+  await run("product: 1 frame per socket per turn", 1, "product");
+  await run("product: 4 frames per socket per turn", 4, "product");
   child.kill();
   wss.close();
 }
