@@ -133,17 +133,22 @@ export class RedisKv implements Kv {
     });
   }
 
+  // Read-only (one ZRANGEBYSCORE per key): expired members are left for the key's own expiry to drop.
   async liveMembersOf(keys: readonly string[]) {
     const now = Date.now();
-    const results = await this.pipelined(keys, (pipeline, key) => {
-      pipeline.zremrangebyscore(this.prefix + key, 0, now).zrange(this.prefix + key, 0, -1);
-    });
-    return keys.map((_, i) => results[i * 2 + 1] as string[]);
+    const replies = await this.pipelined(
+      keys,
+      (pipeline, key) => void pipeline.zrangebyscore(this.prefix + key, `(${now}`, "+inf"),
+    );
+    return replies as string[][];
   }
 
   async getMany(keys: readonly string[]) {
-    const results = await this.pipelined(keys, (pipeline, key) => void pipeline.get(this.prefix + key));
-    return results as (string | null)[];
+    const replies = await this.pipelined(
+      chunks(keys, MEMBERS_PER_COMMAND),
+      (pipeline, chunk) => void pipeline.mget(chunk.map((key) => this.prefix + key)),
+    );
+    return (replies as (string | null)[][]).flat();
   }
 
   async setMany(entries: readonly { key: string; value: string }[], ttlMs: number) {

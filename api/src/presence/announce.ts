@@ -13,15 +13,14 @@ const STATUS_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Online while any socket is live, away when every live socket said away, offline when none is left. */
 export async function statusesOf(kv: Services["kv"], userIds: readonly string[]): Promise<PresenceStatus[]> {
-  const [sockets, away] = await Promise.all([
-    kv.liveMembersOf(userIds.map(socketsKey)),
-    kv.liveMembersOf(userIds.map(awayKey)),
-  ]);
-  return userIds.map((_, i) => {
+  const sockets = await kv.liveMembersOf(userIds.map(socketsKey));
+  const connected = userIds.filter((_, i) => (sockets[i] ?? []).length > 0);
+  const away = await kv.liveMembersOf(connected.map(awayKey));
+  const awayOf = new Map(connected.map((userId, i) => [userId, new Set(away[i])]));
+  return userIds.map((userId, i) => {
     const live = sockets[i] ?? [];
     if (live.length === 0) return "offline";
-    const awayIds = new Set(away[i]);
-    return live.every((id) => awayIds.has(id)) ? "away" : "online";
+    return live.every((id) => awayOf.get(userId)?.has(id)) ? "away" : "online";
   });
 }
 
@@ -40,18 +39,19 @@ export async function announceChanges(services: Services, userIds: Iterable<stri
   });
   if (changed.length === 0) return statuses;
 
-  await kv.setMany(
-    changed.map((userId) => ({ key: statusKey(userId), value: statuses.get(userId) ?? "offline" })),
-    STATUS_TTL_MS,
-  );
   const lastSeenAt = new Date().toISOString();
   const offline = changed.filter((userId) => statuses.get(userId) === "offline");
-  if (offline.length > 0) {
-    await sql
-      .query(`UPDATE "User" SET "lastSeenAt" = $2::timestamp WHERE id = ANY($1::uuid[])`, [offline, lastSeenAt])
-      .catch((err) => logger.warn({ err }, "presence last-seen update failed"));
-  }
-  const channelsOf = await channelsOfUsers(services, changed);
+  const [channelsOf] = await Promise.all([
+    channelsOfUsers(services, changed),
+    kv.setMany(
+      changed.map((userId) => ({ key: statusKey(userId), value: statuses.get(userId) ?? "offline" })),
+      STATUS_TTL_MS,
+    ),
+    offline.length > 0 &&
+      sql
+        .query(`UPDATE "User" SET "lastSeenAt" = $2::timestamp WHERE id = ANY($1::uuid[])`, [offline, lastSeenAt])
+        .catch((err) => logger.warn({ err }, "presence last-seen update failed")),
+  ]);
   await Promise.all(
     changed.map((userId) => {
       const status = statuses.get(userId) ?? "offline";
