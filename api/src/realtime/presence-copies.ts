@@ -18,17 +18,33 @@ export interface PresenceCopy {
   readonly at: number;
 }
 
+interface LastChange {
+  status: string;
+  sentOn: Map<string, number>;
+}
+
+/** Copies of one change arrive within milliseconds; a user's record is forgotten after 1–2 windows unused. */
+const WINDOW_MS = 30_000;
+
 export class PresenceCopies {
-  private readonly last = new Map<string, { status: string; sentOn: Map<string, number> }>();
+  // Two generations: records not touched for a whole window are dropped, so the node keeps records only
+  // for users whose presence changed lately (a forgotten change repeated later is sent again: harmless).
+  private current = new Map<string, LastChange>();
+  private previous = new Map<string, LastChange>();
+  private rotatedAt = Date.now();
 
   /** Null when this change already went out on this channel (a repeat for every socket watching it). */
   admit(message: Presence, channelId: string): PresenceCopy | null {
-    const status = `${message.status}/${message.lastSeenAt}`;
-    let last = this.last.get(message.userId);
-    if (last?.status !== status) {
-      last = { status, sentOn: new Map() };
-      this.last.set(message.userId, last);
+    const now = Date.now();
+    if (now - this.rotatedAt > WINDOW_MS) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.rotatedAt = now;
     }
+    const status = `${message.status}/${message.lastSeenAt}`;
+    let last = this.current.get(message.userId) ?? this.previous.get(message.userId);
+    if (last?.status !== status) last = { status, sentOn: new Map() };
+    this.current.set(message.userId, last);
     if (last.sentOn.has(channelId)) return null;
     const at = tick();
     last.sentOn.set(channelId, at);
