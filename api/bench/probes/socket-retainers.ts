@@ -1,6 +1,8 @@
 // What one socket keeps alive: in the newest heap snapshot that `bash ops/bench --quick --profile
 // connections` wrote, the size retained by a sample of each per-socket object kind (the bytes that would be
-// freed if only that object went away). Run: cd api && node --max-old-space-size=8000 --import tsx
+// freed if only that object went away), and per-node objects that grow with the sockets (PresenceCopies:
+// a record per user whose presence changed lately; divide by the sockets). Also reads the snapshots of
+// socket-heap.ts. Run: cd api && node --max-old-space-size=8000 --import tsx
 // bench/probes/socket-retainers.ts [snapshot dir]
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -63,6 +65,7 @@ for (const name of [
   "object:WebSocket",
   "object:Socket",
   "object:ChannelCursor",
+  "object:PresenceCopies",
 ]) {
   const instances: number[] = [];
   for (let i = 0; i < count; i++) if (kind(i) === name) instances.push(i);
