@@ -1,6 +1,6 @@
 // Working out presence from Redis and telling co-members when it changed, for many users at once: a few
 // pipelined Redis round trips, one UPDATE and one SELECT however many users (BENCHMARKS.md finding 8).
-import { publishEphemeral } from "../realtime/ephemeral.js";
+import { ephemeralMessages } from "../realtime/ephemeral.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
 
@@ -52,10 +52,11 @@ export async function announceChanges(services: Services, userIds: Iterable<stri
         .query(`UPDATE "User" SET "lastSeenAt" = $2::timestamp WHERE id = ANY($1::uuid[])`, [offline, lastSeenAt])
         .catch((err) => logger.warn({ err }, "presence last-seen update failed")),
   ]);
-  await Promise.all(
-    changed.map((userId) => {
+  // One pipeline for every change (a node's shutdown announces thousands of users at once).
+  await bus.publishMany(
+    changed.flatMap((userId) => {
       const status = statuses.get(userId) ?? "offline";
-      return publishEphemeral(bus, channelsOf.get(userId) ?? [], {
+      return ephemeralMessages(channelsOf.get(userId) ?? [], {
         type: "presence",
         userId,
         status,

@@ -9,7 +9,12 @@ export type Ephemeral =
   | { type: "typing"; channelId: string; userId: string }
   | { type: "presence"; userId: string; status: PresenceStatus; lastSeenAt: string | null };
 
-export async function publishEphemeral(bus: Bus, channelIds: Iterable<string>, message: Ephemeral) {
+/** The bus messages that tell `message` to every member of the channels (one per channel topic). */
+export function ephemeralMessages(channelIds: Iterable<string>, message: Ephemeral) {
   const payload = JSON.stringify(message);
-  await Promise.all([...channelIds].map((id) => bus.publish(ephemeralTopic(id), payload)));
+  return [...channelIds].map((id) => ({ topic: ephemeralTopic(id), payload }));
+}
+
+export async function publishEphemeral(bus: Bus, channelIds: Iterable<string>, message: Ephemeral) {
+  await bus.publishMany(ephemeralMessages(channelIds, message));
 }
