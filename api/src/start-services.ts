@@ -38,7 +38,7 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     closers.push(() => bus.close());
     let kv: Kv = new MemoryKv();
     if (config.REDIS_URL) {
-      const redis = createRedis(config.REDIS_URL, "parley-kv");
+      const redis = createRedis(config.REDIS_URL, "parley-kv", { autoPipelining: true });
       closers.push(async () => void (await redis.quit()));
       kv = new RedisKv(redis, config.REDIS_PREFIX);
     }

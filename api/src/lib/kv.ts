@@ -68,9 +68,11 @@ export class RedisKv implements Kv {
     return members;
   }
 
+  // Runs on every send: INCR and PTTL leave together (auto-pipelined, one round trip, no MULTI). A window
+  // without expiry — its first hit, or a crash between INCR and PEXPIRE — gets one.
   async hit(key: string, windowMs: number) {
     const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
+    const [count, ttl] = await Promise.all([this.redis.incr(k), this.redis.pttl(k)]);
     if (ttl < 0) {
       await this.redis.pexpire(k, windowMs);
       return { count, resetMs: windowMs };

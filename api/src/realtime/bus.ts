@@ -85,7 +85,7 @@ export class RedisBus implements Bus {
     url: string,
     private readonly prefix: string,
   ) {
-    this.pub = createRedis(url, "parley-bus-pub");
+    this.pub = createRedis(url, "parley-bus-pub", { autoPipelining: true });
     this.sub = createRedis(url, "parley-bus-sub");
     this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
       this.handlers.deliver(channel.toString().slice(this.prefix.length), message.toString());
