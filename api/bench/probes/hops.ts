@@ -78,7 +78,9 @@ try {
   for (let i = 0; i < total; i++) {
     const clientId = randomUUID();
     byClient.set(clientId, { sent: Date.now() });
-    senders[i % senders.length]?.send(JSON.stringify({ id: clientId, type: "sendMessage", channelId, clientId, body: `hop ${i}` }));
+    senders[i % senders.length]?.send(
+      JSON.stringify({ id: clientId, type: "sendMessage", channelId, clientId, body: `hop ${i}` }),
+    );
     await new Promise((r) => setTimeout(r, 1000 / rate));
   }
   await new Promise((r) => setTimeout(r, 2000));
