@@ -120,7 +120,7 @@ it("two people chat live; unread, reload and a dropped socket lose and repeat no
   await send(a, `third, <@${beeId}> look`);
   const general = b.getByTestId("channel-general");
   await expect.poll(() => general.getAttribute("class"), { timeout: 15_000 }).toContain("unread");
-  await expect.poll(() => general.getByTestId("unread-count").textContent()).toBe("2 unread");
+  await expect.poll(() => general.getByTestId("unread-count").textContent(), { timeout: 15_000 }).toBe("2 unread");
   expect(await general.getByTestId("mention-badge").textContent()).toBe("1");
 
   // Opening it shows them and clears the unread; a reload shows the same history in order.

@@ -23,14 +23,24 @@ export function createChannels() {
 
   async function load() {
     const { channels } = await read<{ channels: MyChannel[] }>(await api.api.channels.$get());
-    // Keep the live positions we already hold (events may have arrived while the list was loading).
-    const held = new Map(list.map((c) => [c.id, c.lastSeq]));
-    setList(
-      reconcile(
-        channels.map((c) => ({ ...c, lastSeq: Math.max(c.lastSeq, held.get(c.id) ?? 0) })),
-        { key: "id" },
-      ),
-    );
+    // Events may have arrived while the list was loading: where we hold a later position than the answer,
+    // our own counts include those events and the answer's do not (the events will not come again), so
+    // ours are kept; otherwise the answer is the newer view.
+    const held = new Map(list.map((c) => [c.id, c]));
+    const newest = (c: MyChannel) => {
+      const mine = held.get(c.id);
+      if (!mine || mine.lastSeq <= c.lastSeq) return c;
+      const lastReadSeq = Math.max(c.lastReadSeq, mine.lastReadSeq);
+      const allRead = lastReadSeq >= mine.lastSeq;
+      return {
+        ...c,
+        lastSeq: mine.lastSeq,
+        lastReadSeq,
+        unreadCount: allRead ? 0 : mine.unreadCount,
+        mentionCount: allRead ? 0 : mine.mentionCount,
+      };
+    };
+    setList(reconcile(channels.map(newest), { key: "id" }));
   }
 
   const byId = (id: string) => list.find((c) => c.id === id);
