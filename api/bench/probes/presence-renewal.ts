@@ -63,11 +63,10 @@ try {
   await measure(`connect all at once (batched)`, () => Promise.all(sockets.map((s) => tracker.connected(s))));
   await measure("old renewal pass (3 awaited calls per socket)", async () => {
     for (const { id, userId } of sockets) {
-      await kv.touchMember(`presence:${userId}`, id, ttl);
-      await kv.touchMember("presence:online", userId, ttl);
-      if ((await kv.liveMembers(`presence-away:${userId}`)).includes(id)) {
-        await kv.touchMember(`presence-away:${userId}`, id, ttl);
-      }
+      await kv.touchMembers([{ key: `presence:${userId}`, member: id }], ttl);
+      await kv.touchMembers([{ key: "presence:online", member: userId }], ttl);
+      const [away] = await kv.liveMembersOf([`presence-away:${userId}`]);
+      if (away?.includes(id)) await kv.touchMembers([{ key: `presence-away:${userId}`, member: id }], ttl);
     }
   });
   for (let i = 1; i <= 3; i++) await measure(`renewal pass ${i} (one batch)`, () => tracker.renew());

@@ -16,18 +16,13 @@ export interface Kv {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   del(key: string): Promise<void>;
-  /** Sets one member of a set with its own expiry (presence: one member per connection). */
-  touchMember(key: string, member: string, ttlMs: number): Promise<void>;
-  removeMember(key: string, member: string): Promise<void>;
-  /** Members whose expiry has not passed (expired ones are dropped). */
-  liveMembers(key: string): Promise<string[]>;
   /** Removes and returns the members whose expiry has passed. */
   popExpiredMembers(key: string): Promise<string[]>;
   // Batches: one call for many keys, in as few round trips as the store allows (presence of 20,000 sockets).
-  /** touchMember for each entry, all with the same expiry. */
+  /** Sets each member of its key's set with an expiry, the same for all (presence: one member per socket). */
   touchMembers(entries: readonly KvMember[], ttlMs: number): Promise<void>;
   removeMembers(entries: readonly KvMember[]): Promise<void>;
-  /** liveMembers of each key, in the order of keys. */
+  /** The members of each key whose expiry has not passed, in the order of keys. */
   liveMembersOf(keys: readonly string[]): Promise<string[][]>;
   getMany(keys: readonly string[]): Promise<(string | null)[]>;
   setMany(entries: readonly { key: string; value: string }[], ttlMs: number): Promise<void>;
@@ -96,24 +91,6 @@ export class RedisKv implements Kv {
 
   async del(key: string) {
     await this.redis.del(this.prefix + key);
-  }
-
-  touchMember(key: string, member: string, ttlMs: number) {
-    return this.touchMembers([{ key, member }], ttlMs);
-  }
-
-  removeMember(key: string, member: string) {
-    return this.removeMembers([{ key, member }]);
-  }
-
-  async liveMembers(key: string) {
-    const k = this.prefix + key;
-    const now = Date.now();
-    const [, [, members]] = (await this.redis.multi().zremrangebyscore(k, 0, now).zrange(k, 0, -1).exec()) as [
-      unknown,
-      [null, string[]],
-    ];
-    return members;
   }
 
   // A sorted set scored by expiry time. The key outlives its last member by one ttl, so a sweep still finds
@@ -231,34 +208,27 @@ export class MemoryKv implements Kv {
     this.values.delete(key);
   }
 
-  async touchMember(key: string, member: string, ttlMs: number) {
-    const set = this.sets.get(key) ?? new Map<string, number>();
-    set.set(member, Date.now() + ttlMs);
-    this.sets.set(key, set);
-  }
-
-  async removeMember(key: string, member: string) {
-    this.sets.get(key)?.delete(member);
-  }
-
-  async liveMembers(key: string) {
-    const set = this.sets.get(key);
-    if (!set) return [];
-    const now = Date.now();
-    for (const [member, expiresAt] of set) if (expiresAt <= now) set.delete(member);
-    return [...set.keys()];
-  }
-
   async touchMembers(entries: readonly KvMember[], ttlMs: number) {
-    for (const { key, member } of entries) await this.touchMember(key, member, ttlMs);
+    const expiresAt = Date.now() + ttlMs;
+    for (const { key, member } of entries) {
+      const set = this.sets.get(key) ?? new Map<string, number>();
+      set.set(member, expiresAt);
+      this.sets.set(key, set);
+    }
   }
 
   async removeMembers(entries: readonly KvMember[]) {
-    for (const { key, member } of entries) await this.removeMember(key, member);
+    for (const { key, member } of entries) this.sets.get(key)?.delete(member);
   }
 
-  liveMembersOf(keys: readonly string[]) {
-    return Promise.all(keys.map((key) => this.liveMembers(key)));
+  async liveMembersOf(keys: readonly string[]) {
+    const now = Date.now();
+    return keys.map((key) => {
+      const set = this.sets.get(key);
+      if (!set) return [];
+      for (const [member, expiresAt] of set) if (expiresAt <= now) set.delete(member);
+      return [...set.keys()];
+    });
   }
 
   getMany(keys: readonly string[]) {
