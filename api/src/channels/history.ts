@@ -2,6 +2,7 @@
 // client replays after `resyncRequired`. Whoever may view the channel may read it (access.ts).
 import { notFound } from "../errors.js";
 import type { Message } from "../generated/prisma/client.js";
+import { groupBy } from "../lib/group-by.js";
 import type { Db } from "../lib/prisma.js";
 import type { ChannelEvent } from "../realtime/channel-events.js";
 import { type Actor, checkCanView } from "./access.js";
@@ -84,12 +85,11 @@ async function withReactions(db: Db, viewerId: string, messages: Message[]): Pro
           SELECT "messageId", emoji, count(*)::int AS count, bool_or("userId" = ${viewerId}::uuid) AS me
           FROM "Reaction" WHERE "messageId" = ANY(${ids}::uuid[])
           GROUP BY "messageId", emoji ORDER BY min("createdAt"), emoji`;
-  const byMessage = new Map<string, { emoji: string; count: number; me: boolean }[]>();
-  for (const { messageId, ...reaction } of rows) {
-    const list = byMessage.get(messageId) ?? [];
-    list.push(reaction);
-    byMessage.set(messageId, list);
-  }
+  const byMessage = groupBy(
+    rows,
+    (r) => r.messageId,
+    ({ messageId: _, ...reaction }) => reaction,
+  );
   return messages.map((m) => ({
     id: m.id,
     channelId: m.channelId,

@@ -1,6 +1,7 @@
 // Small shared, expiring state across API nodes: rate-limit windows, send reservations, presence.
 // Redis in production; an in-process map for the single-node embedded default. Same interface.
 import type { ChainableCommander, Redis } from "ioredis";
+import { groupBy } from "./group-by.js";
 
 /** One member of one expiring set (presence: a connection id in presence:<user>). */
 export interface KvMember {
@@ -33,15 +34,12 @@ const PIPELINE_COMMANDS = 2000;
 /** Members per ZADD/ZREM, so no single command blocks Redis for long. */
 const MEMBERS_PER_COMMAND = 500;
 
-function membersByKey(entries: readonly KvMember[]) {
-  const byKey = new Map<string, string[]>();
-  for (const { key, member } of entries) {
-    const members = byKey.get(key);
-    if (members) members.push(member);
-    else byKey.set(key, [member]);
-  }
-  return byKey;
-}
+const membersByKey = (entries: readonly KvMember[]) =>
+  groupBy(
+    entries,
+    (e) => e.key,
+    (e) => e.member,
+  );
 
 function* chunks<T>(items: readonly T[], size: number) {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);

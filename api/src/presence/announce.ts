@@ -1,5 +1,6 @@
 // Working out presence from Redis and telling co-members when it changed, for many users at once: a few
 // pipelined Redis round trips, one UPDATE and one SELECT however many users (BENCHMARKS.md finding 8).
+import { groupBy } from "../lib/group-by.js";
 import { ephemeralMessages } from "../realtime/ephemeral.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
@@ -72,11 +73,9 @@ async function channelsOfUsers(services: Services, userIds: string[]) {
     `SELECT "userId", "channelId" FROM "ChannelMember" WHERE "userId" = ANY($1::uuid[])`,
     [userIds],
   );
-  const channelsOf = new Map<string, string[]>();
-  for (const { userId, channelId } of rows) {
-    const channels = channelsOf.get(userId);
-    if (channels) channels.push(channelId);
-    else channelsOf.set(userId, [channelId]);
-  }
-  return channelsOf;
+  return groupBy(
+    rows,
+    (r) => r.userId,
+    (r) => r.channelId,
+  );
 }
