@@ -48,13 +48,23 @@ it("closes sockets with 4000, keeps what it accepted, and exits 0 on SIGTERM", a
   const exited = new Promise<number | null>((resolve) => api.child.once("exit", (code) => resolve(code)));
   const stoppedAt = Date.now();
   api.child.kill("SIGTERM");
+  // Timed from SIGTERM on its own, not after the exit: the announce comes first in the shutdown, while the
+  // exit also waits for Kafka to let go, which can take seconds on a loaded machine.
+  const offlineAfter = waitFor(
+    () => presenceOf(watcher, user.id).at(-1)?.status === "offline",
+    "the user offline",
+    20_000,
+  ).then(
+    () => Date.now() - stoppedAt,
+    () => Number.POSITIVE_INFINITY,
+  );
   expect(await socket.closed).toBe(CloseCode.restarting);
   const code = await exited;
   if (code !== 0) console.log(api.output());
   expect(code).toBe(0);
-  // PRESENCE_TTL_MS is 45 s here: only the shutdown itself can announce the user within a few seconds.
-  await waitFor(() => presenceOf(watcher, user.id).at(-1)?.status === "offline", "the user offline", 5000);
-  expect(Date.now() - stoppedAt).toBeLessThan(5000);
+  // PRESENCE_TTL_MS is 45 s here, so a ttl expiry would take at least 45 s: well under that, only the
+  // shutdown itself can have announced the user (it takes ~0.1 s when the machine is idle).
+  expect(await offlineAfter).toBeLessThan(15_000);
   expect(presenceOf(watcher, user.id).at(-1)?.lastSeenAt).toMatch(/^\d{4}-/);
   watcher.close();
 
