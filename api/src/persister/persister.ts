@@ -1,7 +1,8 @@
 // The persister: reads pending channel events from the log, stores them in order (store-events.ts),
 // then announces the committed events on the bus. Offsets are committed only after both, so a crash
 // anywhere replays the batch, and replays are harmless. One bad event never stops a batch: it is retried
-// alone, then dead-lettered with its reason.
+// alone, then dead-lettered with its reason. Batches of different partitions that arrive together share one
+// transaction (shared-store.ts).
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { persistBatchSeconds, persistedEvents, persisterLag } from "../lib/metrics.js";
@@ -14,7 +15,8 @@ import {
   type PendingChannelEvent,
 } from "../realtime/channel-events.js";
 import type { EventLog, LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
-import { storeEvents } from "./store-events.js";
+import { SharedStore } from "./shared-store.js";
+import { type StoreResult, storeEvents } from "./store-events.js";
 
 /** One consumer group per deployment (per topic prefix), so test runs and deployments never share offsets. */
 export const persisterGroup = (topicPrefix: string) => `${topicPrefix}.persister`;
@@ -30,8 +32,12 @@ export interface PersisterDeps {
 
 export class Persister {
   private consumer?: LogConsumer;
+  /** Concurrent partitions' batches go into one transaction together (shared-store.ts). */
+  private readonly shared: SharedStore;
 
-  constructor(private readonly deps: PersisterDeps) {}
+  constructor(private readonly deps: PersisterDeps) {
+    this.shared = new SharedStore((events) => storeEvents(deps.sql, events));
+  }
 
   async start(group = persisterGroup(this.deps.config.KAFKA_TOPIC_PREFIX)): Promise<void> {
     this.consumer = await this.deps.log.consume(group, (batch) => this.handle(batch));
@@ -64,7 +70,7 @@ export class Persister {
   private async store(events: PendingChannelEvent[], records: Map<string, LogRecord>): Promise<ChannelEvent[]> {
     if (events.length === 0) return [];
     try {
-      return await this.storeAndReport(events, records);
+      return await this.report(await this.shared.store(events), events, records);
     } catch (error) {
       this.deps.logger.warn({ err: error, size: events.length }, "batch failed; storing its events one by one");
     }
@@ -77,7 +83,7 @@ export class Persister {
     let lastError: unknown;
     for (let attempt = 1; attempt <= ATTEMPTS_PER_EVENT; attempt++) {
       try {
-        return await this.storeAndReport([event], records);
+        return await this.report(await storeEvents(this.deps.sql, [event]), [event], records);
       } catch (error) {
         lastError = error;
         await new Promise((r) => setTimeout(r, 50 * attempt));
@@ -89,8 +95,11 @@ export class Persister {
     return [];
   }
 
-  private async storeAndReport(events: PendingChannelEvent[], records: Map<string, LogRecord>) {
-    const { committed, orphaned } = await storeEvents(this.deps.sql, events);
+  private async report(
+    { committed, orphaned }: StoreResult,
+    events: PendingChannelEvent[],
+    records: Map<string, LogRecord>,
+  ) {
     for (const e of orphaned)
       await this.deadLetter(records.get(e.eventId) as LogRecord, `channel ${e.channelId} does not exist`);
     persistedEvents.inc({ outcome: "stored" }, committed.length);

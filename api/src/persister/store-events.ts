@@ -28,8 +28,9 @@ async function storeInTx(tx: SqlClient, events: PendingChannelEvent[]): Promise<
   const { placed, orphaned } = await assignSequences(tx, fresh);
   await insertEventsAndMessages(tx, placed);
   await applyChanges(tx, placed);
-  const committed = [...replayed.values(), ...placed].sort((a, b) => (a.channelId === b.channelId ? a.seq - b.seq : 0));
-  return { committed, orphaned };
+  // Already in each channel's order: replays come by seq, and every placed event follows them in its channel.
+  // (A comparator that only orders within a channel is not a consistent sort order, so none is used.)
+  return { committed: [...replayed.values(), ...placed], orphaned };
 }
 
 /** In one round trip: the batch's events stored before, and its sends whose (author, client id) is taken. */
