@@ -145,4 +145,26 @@ describe("sending", () => {
       sendMessage(h.services, bob.user, { channelId: randomUUID(), clientId: randomUUID(), body: "x" }),
     ).rejects.toMatchObject({ status: 404 });
   });
+
+  it("answers each of many sends checked together on its own", async () => {
+    // Sends in one turn share one check query (lib/turn-batch.ts): each must still get its own verdict.
+    const channel = await sharedChannel();
+    const stored = await post(h.services, alice, channel.id, "stored before");
+    const send = (client: Client, channelId: string, clientId: string = randomUUID()) =>
+      sendMessage(h.services, client.user, { channelId, clientId, body: "together" });
+    const results = await Promise.allSettled([
+      send(bob, channel.id),
+      send(carol, channel.id),
+      send(alice, channel.id, stored.clientId),
+      send(bob, randomUUID()),
+      send(admin, channel.id),
+    ]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value.status : r.reason.code))).toEqual([
+      "accepted",
+      "not_member",
+      "duplicate",
+      "not_found",
+      "accepted",
+    ]);
+  });
 });
