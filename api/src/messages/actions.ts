@@ -49,7 +49,6 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
       channelId: stored.channelId,
       status: "duplicate" as const,
     };
-  await limitSends(services, actor);
   if (input.parentId) {
     const parent = await checkMessage(sql, input.parentId);
     if (parent.channelId !== input.channelId)
@@ -73,8 +72,12 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
   };
   // The reservation makes a retry on any node re-produce the SAME event (same ids), which the persister
   // stores once, rather than a second message. A crash between reserving and producing is thus healed by
-  // the client's retry.
-  const reserved = await kv.setIfAbsent(`send:${actor.id}:${input.clientId}`, JSON.stringify(event), RESERVATION_MS);
+  // the client's retry, and so is a send refused by the rate limit: its retry sends the reserved event.
+  // The limit and the reservation are asked in the same turn, so they share one Redis round trip.
+  const [, reserved] = await Promise.all([
+    limitSends(services, actor),
+    kv.setIfAbsent(`send:${actor.id}:${input.clientId}`, JSON.stringify(event), RESERVATION_MS),
+  ]);
   const toEmit = reserved ? (JSON.parse(reserved) as PendingChannelEvent) : event;
   if (toEmit.type !== "messageCreated" || toEmit.channelId !== input.channelId) {
     throw clientIdReused();

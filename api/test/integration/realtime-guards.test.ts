@@ -130,6 +130,12 @@ describe("a connected socket", () => {
       ok: false,
       error: { code: "rate_limited", details: { retryAfterSeconds: expect.any(Number) } },
     });
+    // A refused send stores nothing (its reservation only lets a retry send the same event later).
+    const count = () => services.db.message.count({ where: { channelId: channel.id } });
+    const deadline = Date.now() + 20_000;
+    while ((await count()) < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await count()).toBe(30);
     socket.close();
   });
 
