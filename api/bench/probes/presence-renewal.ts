@@ -3,6 +3,7 @@
 // presence/tracker.ts (BENCHMARKS.md finding 1). Also a shutdown of the node (finding 8).
 // Run: cd api && node --import tsx bench/probes/presence-renewal.ts [sockets]
 import { randomUUID } from "node:crypto";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { loadConfig } from "../../src/config.js";
 import { RedisKv } from "../../src/lib/kv.js";
 import { createLogger } from "../../src/lib/logger.js";
@@ -35,14 +36,18 @@ const kv = new RedisKv(redis, config.REDIS_PREFIX);
 
 async function measure(what: string, pass: () => Promise<unknown>) {
   roundTrips = 0;
+  // The longest the event loop was held at once: on a node, every delivery waits that long.
+  const stalls = monitorEventLoopDelay({ resolution: 5 });
+  stalls.enable();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await pass();
   const wall = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  stalls.disable();
   console.log(
     `${what.padEnd(44)} wall ${wall.toFixed(0).padStart(6)} ms, cpu ${((used.user + used.system) / 1000).toFixed(0).padStart(5)} ms, ` +
-      `${String(roundTrips).padStart(6)} Redis round trips`,
+      `${String(roundTrips).padStart(6)} Redis round trips, longest stall ${(stalls.max / 1e6).toFixed(0)} ms`,
   );
 }
 
