@@ -63,7 +63,7 @@ export function renderSection(
       : "";
     lines.push(
       `- **${r.scenario}** — ${r.title}. \`${run?.command ?? "bash ops/bench"}\`, ${r.startedAt.slice(0, 16).replace("T", " ")} UTC, ` +
-        `commit ${run?.machine.commit ?? "?"}${run?.machine.dirty ? " + uncommitted work of others in the tree" : ""}, ${load}, ${r.seconds} s.`,
+        `commit ${run?.machine.commit ?? "?"}${run?.machine.dirty ? " + uncommitted changes" : ""}, ${load}, ${r.seconds} s.`,
     );
     for (const n of r.notes) lines.push(`  ${n}`);
     if (r.error) lines.push(`  **Error:** \`${r.error.split("\n")[0]}\``);
