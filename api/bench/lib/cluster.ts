@@ -120,6 +120,7 @@ export class Cluster {
     for (const p of [...this.nodes, this.persister]) {
       if (!p) continue;
       const file = mainThreadProfile(path.join(this.profileDir, p.name));
+      if (!file) warnNoProfile(p);
       for (const [label, window] of this.windows) {
         const summary = file ? summarizeProfile(file, window) : null;
         if (!summary || summary.sampledSeconds < 0.1) continue;
@@ -129,4 +130,13 @@ export class Cluster {
     }
     return summaries;
   }
+}
+
+/** A profile is written only at a clean exit: say how the process ended instead, and what it printed last. */
+function warnNoProfile(p: NodeProcess) {
+  const { exitCode, signalCode } = p.child;
+  const last = p.output().trim().split("\n").slice(-5).join("\n    ");
+  console.warn(
+    `  no CPU profile from ${p.name}: it ended with ${signalCode ? `signal ${signalCode}` : `exit code ${exitCode}`}; last output:\n    ${last}`,
+  );
 }
