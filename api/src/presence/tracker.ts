@@ -1,8 +1,10 @@
 // Presence across tabs and nodes. Each socket is a member of presence:<user> with an expiry this node
-// renews for all its sockets in one pipelined pass; a user is online while any socket is, away when every
+// renews in pipelined passes; a user is online while any socket is, away when every
 // socket says so, offline when none is left. A node that crashes stops renewing: a sweeper (one node at a
 // time) finds expired users and announces them offline. Sockets that connect or close together (a node
 // starting or stopping) are handled in batches, so 20,000 of them cost a few round trips, not 20,000.
+// Renewal is spread over its period in RENEW_SLICES slices: one pass over 20,000 sockets took ~200 ms of
+// CPU plus the garbage it left, and deliveries queued behind it (BENCHMARKS.md, finding 11).
 import type { Connection } from "../realtime/connection.js";
 import type { PresenceHooks } from "../realtime/hub.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
@@ -13,7 +15,10 @@ import { Batches } from "./batches.js";
 /** What presence needs of a socket. */
 export type PresenceSocket = Pick<Connection, "id" | "userId">;
 
-type Change = { kind: "join" | "leave"; socket: PresenceSocket } | { kind: "renew" };
+type Change = { kind: "join" | "leave"; socket: PresenceSocket } | { kind: "renew"; slice: number };
+
+/** Each socket is renewed once every ttl/3, in one of this many slices renewed one after another. */
+export const RENEW_SLICES = 15;
 
 /** How long shutdown() waits for this node's users to be announced offline before giving up. */
 const SHUTDOWN_WAIT_MS = 3000;
@@ -23,6 +28,9 @@ export class PresenceTracker implements PresenceHooks {
   private renewer?: NodeJS.Timeout;
   private readonly ttl: number;
   private readonly local = new Map<string, PresenceSocket>();
+  /** The local sockets in RENEW_SLICES slices, assigned round-robin as they connect. */
+  private readonly slices = Array.from({ length: RENEW_SLICES }, () => new Map<string, PresenceSocket>());
+  private nextSlice = 0;
   /** Ids of local sockets that said away: renewed with the rest, without asking Redis. */
   private readonly away = new Set<string>();
   private readonly changes = new Batches<Change>((changes) => this.apply(changes));
@@ -33,6 +41,7 @@ export class PresenceTracker implements PresenceHooks {
 
   async connected(socket: PresenceSocket) {
     this.local.set(socket.id, socket);
+    this.slices[this.nextSlice++ % RENEW_SLICES]?.set(socket.id, socket);
     await this.changes.add({ kind: "join", socket });
   }
 
@@ -41,6 +50,7 @@ export class PresenceTracker implements PresenceHooks {
 
   async disconnected(socket: PresenceSocket) {
     if (!this.local.delete(socket.id)) return; // already gone with shutdown()
+    for (const slice of this.slices) if (slice.delete(socket.id)) break;
     this.away.delete(socket.id);
     await this.changes.add({ kind: "leave", socket });
   }
@@ -74,13 +84,22 @@ export class PresenceTracker implements PresenceHooks {
   }
 
   /**
-   * Renews this node's sockets every ttl/3 and sweeps every ttl/4, each pass starting only after the last
-   * one finished: a crashed node's users go offline within 1.25 ttl.
+   * Renews one slice of this node's sockets every ttl/3/RENEW_SLICES (so each socket every ttl/3) and
+   * sweeps every ttl/4, each pass starting only after the last one finished: a crashed node's users go
+   * offline within 1.25 ttl.
    */
   start() {
     const warn = (what: string) => (err: unknown) => this.services.logger.warn({ err }, `presence ${what} failed`);
+    let next = 0;
     const renewLater = () => {
-      this.renewer = setTimeout(() => void this.renew().catch(warn("renewal")).finally(renewLater), this.ttl / 3);
+      this.renewer = setTimeout(
+        () =>
+          void this.changes
+            .add({ kind: "renew", slice: next++ % RENEW_SLICES })
+            .catch(warn("renewal"))
+            .finally(renewLater),
+        this.ttl / 3 / RENEW_SLICES,
+      );
       this.renewer.unref();
     };
     const sweepLater = () => {
@@ -105,6 +124,7 @@ export class PresenceTracker implements PresenceHooks {
     this.stop();
     const leaving = [...this.local.values()].map((socket) => ({ kind: "leave" as const, socket }));
     this.local.clear();
+    for (const slice of this.slices) slice.clear();
     this.away.clear();
     const left = this.changes
       .add(...leaving)
@@ -112,9 +132,9 @@ export class PresenceTracker implements PresenceHooks {
     await Promise.race([left, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
   }
 
-  /** One renewal pass over every local socket (start() runs it every ttl/3). */
+  /** One renewal pass over every local socket at once (start() spreads the same over ttl/3). */
   renew() {
-    return this.changes.add({ kind: "renew" });
+    return this.changes.add(...this.slices.map((_, slice) => ({ kind: "renew" as const, slice })));
   }
 
   async sweep() {
@@ -128,10 +148,13 @@ export class PresenceTracker implements PresenceHooks {
     const last = new Map<string, Change & { kind: "join" | "leave" }>();
     for (const change of changes) if (change.kind !== "renew") last.set(change.socket.id, change);
     const settled = [...last.values()];
-    const renewAll = changes.some((c) => c.kind === "renew");
+    const touched = new Map<string, PresenceSocket>();
+    for (const change of changes)
+      if (change.kind === "renew") for (const [id, socket] of this.slices[change.slice] ?? []) touched.set(id, socket);
     const joined = settled.filter((c) => c.kind === "join").map((c) => c.socket);
+    for (const socket of joined) touched.set(socket.id, socket);
     const left = settled.filter((c) => c.kind === "leave").map((c) => c.socket);
-    await Promise.all([this.touch(renewAll ? [...this.local.values()] : joined), this.remove(left)]);
+    await Promise.all([this.touch([...touched.values()]), this.remove(left)]);
     await announceChanges(
       this.services,
       settled.map((c) => c.socket.userId),
