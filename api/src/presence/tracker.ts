@@ -18,7 +18,7 @@ export type PresenceSocket = Pick<Connection, "id" | "userId">;
 type Change = { kind: "join" | "leave"; socket: PresenceSocket } | { kind: "renew"; slice: number };
 
 /** Each socket is renewed once every ttl/3, in one of this many slices renewed one after another. */
-export const RENEW_SLICES = 15;
+const RENEW_SLICES = 15;
 
 /** How long shutdown() waits for this node's users to be announced offline before giving up. */
 const SHUTDOWN_WAIT_MS = 3000;
@@ -27,9 +27,10 @@ export class PresenceTracker implements PresenceHooks {
   private sweeper?: NodeJS.Timeout;
   private renewer?: NodeJS.Timeout;
   private readonly ttl: number;
-  private readonly local = new Map<string, PresenceSocket>();
   /** The local sockets in RENEW_SLICES slices, assigned round-robin as they connect. */
   private readonly slices = Array.from({ length: RENEW_SLICES }, () => new Map<string, PresenceSocket>());
+  /** Each local socket's slice, by socket id. */
+  private readonly sliceOf = new Map<string, number>();
   private nextSlice = 0;
   /** Ids of local sockets that said away: renewed with the rest, without asking Redis. */
   private readonly away = new Set<string>();
@@ -40,8 +41,9 @@ export class PresenceTracker implements PresenceHooks {
   }
 
   async connected(socket: PresenceSocket) {
-    this.local.set(socket.id, socket);
-    this.slices[this.nextSlice++ % RENEW_SLICES]?.set(socket.id, socket);
+    const slice = this.nextSlice++ % RENEW_SLICES;
+    this.sliceOf.set(socket.id, slice);
+    this.slices[slice]?.set(socket.id, socket);
     await this.changes.add({ kind: "join", socket });
   }
 
@@ -49,8 +51,10 @@ export class PresenceTracker implements PresenceHooks {
   async heartbeat(_socket: PresenceSocket) {}
 
   async disconnected(socket: PresenceSocket) {
-    if (!this.local.delete(socket.id)) return; // already gone with shutdown()
-    for (const slice of this.slices) if (slice.delete(socket.id)) break;
+    const slice = this.sliceOf.get(socket.id);
+    if (slice === undefined) return; // already gone with shutdown()
+    this.sliceOf.delete(socket.id);
+    this.slices[slice]?.delete(socket.id);
     this.away.delete(socket.id);
     await this.changes.add({ kind: "leave", socket });
   }
@@ -59,7 +63,7 @@ export class PresenceTracker implements PresenceHooks {
     const { kv } = this.services;
     const member = { key: awayKey(userId), member: connectionId };
     if (status === "away") {
-      if (this.local.has(connectionId)) this.away.add(connectionId);
+      if (this.sliceOf.has(connectionId)) this.away.add(connectionId);
       await kv.touchMembers([member], this.ttl);
     } else {
       this.away.delete(connectionId);
@@ -122,8 +126,10 @@ export class PresenceTracker implements PresenceHooks {
    */
   async shutdown() {
     this.stop();
-    const leaving = [...this.local.values()].map((socket) => ({ kind: "leave" as const, socket }));
-    this.local.clear();
+    const leaving = this.slices.flatMap((slice) =>
+      [...slice.values()].map((socket) => ({ kind: "leave" as const, socket })),
+    );
+    this.sliceOf.clear();
     for (const slice of this.slices) slice.clear();
     this.away.clear();
     const left = this.changes
