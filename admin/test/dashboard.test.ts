@@ -111,6 +111,17 @@ it("lets the owner search, create and ban users, read the audit log, and create 
   await ban.waitFor();
   expect(await ban.textContent()).toContain("spamming every channel");
   expect(await ban.textContent()).toContain(TARGET);
+  // The action filter offers the API's own list of audit actions (GET /api/admin/audit/actions), channel
+  // actions included, and filters by what is picked.
+  const served = (await call("/api/admin/audit/actions", { cookie: await cookieOf(page) })).body.actions as string[];
+  const filter = page.locator('select[name="action"] option');
+  await expect.poll(() => filter.count()).toBe(served.length + 1);
+  expect((await filter.allTextContents()).slice(1)).toEqual(served);
+  expect(served).toContain("channel.created");
+  await page.locator('select[name="action"]').selectOption("user.banned");
+  await expect
+    .poll(() => page.locator("tr[data-action]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action"))))
+    .toEqual(["user.banned"]);
 
   // Invites: create (link shown once), then revoke.
   await page.getByRole("link", { name: "Invites" }).click();
@@ -170,19 +181,22 @@ it("shows channels with member counts, renames and archives one, and shows the A
   // Cursor pagination: 25 a page, "Load more" appends the rest, sorted by name.
   for (let i = 0; i < 30; i++) await createUser(services.db, { name: `bulk-${String(i).padStart(2, "0")}` });
   await page.getByRole("link", { name: "Users" }).click();
+  // The Channels page has a search box of the same name: wait until the Users page replaced it, or the
+  // fill below can land in the old box, whose pending search dies with it (seen on a loaded machine).
+  await userRows(page).first().waitFor();
   // The search box asks once typing pauses: wait for that request, or the unfiltered list (also newest
   // first, so also headed by bulk-29) could pass for it and the next click would race the search.
   const searched = page.waitForResponse((r) => r.url().includes("q=bulk-") && r.ok());
   await page.locator('input[name="q"]').fill("bulk-");
   await searched;
-  const firstName = () => userRows(page).first().locator("td").first().textContent();
+  const firstName = () => userRows(page).first().getByTestId("user-name").textContent();
   await expect.poll(firstName).toBe("bulk-29"); // newest first
   expect(await userRows(page).count()).toBe(25);
   await page.getByRole("button", { name: "Name" }).click();
   await expect.poll(firstName).toBe("bulk-00");
   await page.getByRole("button", { name: "Load more" }).click();
   await expect.poll(() => userRows(page).count()).toBe(30);
-  expect(await userRows(page).last().locator("td").first().textContent()).toBe("bulk-29");
+  expect(await userRows(page).last().getByTestId("user-name").textContent()).toBe("bulk-29");
   expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
   await page.locator('input[name="q"]').fill("");
   await page.locator(`tr[data-email="${OWNER.email}"]`).click();

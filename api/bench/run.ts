@@ -1,10 +1,11 @@
 // The benchmark suite's entry (run it through `bash ops/bench`, which starts the services first).
 //   bash ops/bench [--quick] [--profile] [--workers N] [--env KEY=VALUE] [--no-markdown] [scenario …]
-// Scenarios: connections, fanout, ingest, cross-node, history (a filter matches by prefix; none = all).
-// Prints a table, writes .state/bench/results.json and, for full runs, the suite's section of BENCHMARKS.md.
+// Scenarios: connections, fanout, ingest, cross-node, history, notifications, peer (a filter matches by prefix;
+// none = all). Prints a table, writes .state/bench/results.json and, for full runs, the suite's section of
+// BENCHMARKS.md; the notifier's scenario has a section of its own.
 import os from "node:os";
 import { abortAll, type BenchContext, log } from "./lib/cluster.js";
-import { renderSection } from "./lib/markdown.js";
+import { renderOwnSection, renderSection } from "./lib/markdown.js";
 import {
   machine,
   markdownTable,
@@ -18,9 +19,13 @@ import { cleanupRun, serviceVersions } from "./lib/stack.js";
 import { crossNodeScenario } from "./scenarios/cross-node.js";
 import { historyScenario } from "./scenarios/history.js";
 import { ingestScenario } from "./scenarios/ingest.js";
+import { notificationsScenario } from "./scenarios/notifications.js";
+import { peerScenario } from "./scenarios/peer.js";
 import { buildPopulation, connectionsScenario, fanoutScenario, type Population } from "./scenarios/single-node.js";
 
-const ALL = ["connections", "fanout", "ingest", "cross-node", "history"] as const;
+const ALL = ["connections", "fanout", "ingest", "cross-node", "history", "notifications", "peer"] as const;
+/** Scenarios written to a BENCHMARKS.md section of their own (markers bench-<name>:start/end). */
+const OWN_SECTION: ReadonlySet<string> = new Set(["notifications", "peer"]);
 type Name = (typeof ALL)[number];
 const TITLES: Record<Name, string> = {
   connections: "1. Connections held on one API node",
@@ -28,6 +33,8 @@ const TITLES: Record<Name, string> = {
   ingest: "3. Persisted ingest",
   "cross-node": "4. Across three API nodes",
   history: "5. History paging in a 1,000,000-message channel",
+  notifications: "6. Notifications: decided per second, commit → FCM-accept",
+  peer: "7. Parley beside the common design (Socket.IO 4 + Redis adapter + Kafka), same load, same run",
 };
 
 function parseArgs(argv: string[]) {
@@ -133,7 +140,13 @@ async function main() {
         });
         continue;
       }
-      const body = { ingest: ingestScenario, "cross-node": crossNodeScenario, history: historyScenario }[name];
+      const body = {
+        ingest: ingestScenario,
+        "cross-node": crossNodeScenario,
+        history: historyScenario,
+        notifications: notificationsScenario,
+        peer: peerScenario,
+      }[name];
       await run(name, () => body(ctx));
     }
   } finally {
@@ -153,9 +166,15 @@ async function main() {
   const file = writeJson(runInfo, args.quick);
   console.log(`\nresults: ${file}`);
   if (args.markdown && !args.quick) {
-    const latest = mergeLatest(results, runInfo);
-    const md = updateMarkdown(renderSection(latest.results, latest.runs, markdownTable));
-    console.log(`updated ${md}`);
+    const suite = results.filter((r) => !OWN_SECTION.has(r.scenario));
+    if (suite.length > 0) {
+      const latest = mergeLatest(suite, runInfo);
+      console.log(`updated ${updateMarkdown(renderSection(latest.results, latest.runs, markdownTable))}`);
+    }
+    for (const r of results.filter((r) => OWN_SECTION.has(r.scenario))) {
+      const markers = { begin: `<!-- bench-${r.scenario}:start -->`, end: `<!-- bench-${r.scenario}:end -->` };
+      console.log(`updated ${updateMarkdown(renderOwnSection(r, runInfo, markdownTable), markers)}`);
+    }
   } else if (args.quick) console.log("(quick run: BENCHMARKS.md left as it is)");
   const failed = results.filter((r) => r.error || r.problems.length > 0);
   if (failed.length > 0) {

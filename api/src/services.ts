@@ -1,5 +1,6 @@
 // What the running process holds: created once in main.ts (or a test), handed to routes and workers.
 import type { Config } from "./config.js";
+import type { FileStorage } from "./files/storage.js";
 import type { Kv } from "./lib/kv.js";
 import type { Logger } from "./lib/logger.js";
 import type { Db } from "./lib/prisma.js";
@@ -13,10 +14,14 @@ export interface Services {
   db: Db;
   /** Plain pg pool for the hot paths (lib/sql.ts); same database as db. */
   sql: Sql;
+  /** Reads that may be served by a streaming replica (DATABASE_REPLICA_URL): ask lib/read-replica.ts. */
+  replica?: Db | undefined;
   /** "embedded" when this process started its own PostgreSQL. */
   dbKind: "embedded" | "external";
   bus: Bus;
   log: EventLog;
   /** Shared expiring state (rate limits, reservations, presence). */
   kv: Kv;
+  /** Where file bytes live (files/storage.ts): local disk or S3. */
+  storage: FileStorage;
 }

@@ -1,15 +1,19 @@
 // Connects (or embeds) everything a process needs, in dependency order, and knows how to close it again.
 // Used by the API process, the standalone persister and the integration tests alike.
+
+import { Cluster } from "ioredis";
 import type { Config } from "./config.js";
+import { openStorage } from "./files/open-storage.js";
+import { ClusterKv } from "./lib/cluster-kv.js";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres.js";
-import { createKafka } from "./lib/kafka.js";
 import { type Kv, MemoryKv, RedisKv } from "./lib/kv.js";
 import type { Logger } from "./lib/logger.js";
 import { migrateDeploy } from "./lib/migrate.js";
 import { createDb } from "./lib/prisma.js";
-import { createRedis } from "./lib/redis.js";
+import { createRedis, createRedisCluster } from "./lib/redis.js";
 import { createSql } from "./lib/sql.js";
 import { type Bus, MemoryBus, RedisBus } from "./realtime/bus.js";
+import { ClusterBus } from "./realtime/cluster-bus.js";
 import type { EventLog } from "./realtime/event-log.js";
 import { KafkaEventLog } from "./realtime/kafka-log.js";
 import { MemoryEventLog } from "./realtime/memory-log.js";
@@ -33,20 +37,20 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     closers.push(() => db.$disconnect());
     const sql = createSql(databaseUrl, (err) => logger.warn({ err }, "an idle database connection failed"));
     closers.push(() => sql.end());
+    const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL) : undefined;
+    if (replica) closers.push(() => replica.$disconnect());
 
-    const bus: Bus = config.REDIS_URL ? new RedisBus(config.REDIS_URL, config.REDIS_PREFIX) : new MemoryBus();
-    closers.push(() => bus.close());
-    let kv: Kv = new MemoryKv();
-    if (config.REDIS_URL) {
-      const redis = createRedis(config.REDIS_URL, "parley-kv", { autoPipelining: true });
-      closers.push(async () => void (await redis.quit()));
-      kv = new RedisKv(redis, config.REDIS_PREFIX);
-    }
+    const { bus, kv, closeRedis } = connectRedis(config);
+    closers.push(closeRedis);
 
     const log: EventLog = config.KAFKA_BROKERS
       ? await KafkaEventLog.connect(
-          createKafka(config.KAFKA_BROKERS, `parley-${config.NODE_ID}`, logger),
-          { topicPrefix: config.KAFKA_TOPIC_PREFIX, partitions: config.KAFKA_PARTITIONS },
+          { brokers: config.KAFKA_BROKERS, clientId: `parley-${config.NODE_ID}` },
+          {
+            topicPrefix: config.KAFKA_TOPIC_PREFIX,
+            partitions: config.KAFKA_PARTITIONS,
+            sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS,
+          },
           logger,
         )
       : new MemoryEventLog();
@@ -55,12 +59,35 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     if ((bus.kind === "memory") !== (log.kind === "memory")) {
       logger.warn("only one of REDIS_URL and KAFKA_BROKERS is set: this node cannot share its work with others");
     }
+    const storage = await openStorage(config);
+    closers.push(() => storage.close());
+
     const dbKind = config.DATABASE_URL ? "external" : "embedded";
-    return { config, logger, db, sql, dbKind, bus, log, kv, close: () => closeAll(closers) };
+    return { config, logger, db, sql, replica, dbKind, bus, log, kv, storage, close: () => closeAll(closers) };
   } catch (error) {
     await closeAll(closers);
     throw error;
   }
+}
+
+/** Single Redis, a Redis Cluster (REDIS_CLUSTER), or the in-process bus and Kv; the same interfaces. */
+function connectRedis(config: Config): { bus: Bus; kv: Kv; closeRedis: () => Promise<void> } {
+  const url = config.REDIS_URL;
+  if (!url) return { bus: new MemoryBus(), kv: new MemoryKv(), closeRedis: async () => {} };
+  const bus = config.REDIS_CLUSTER ? new ClusterBus(url, config.REDIS_PREFIX) : new RedisBus(url, config.REDIS_PREFIX);
+  const redis = config.REDIS_CLUSTER
+    ? createRedisCluster(url, "parley-kv", { autoPipelining: true })
+    : createRedis(url, "parley-kv", { autoPipelining: true });
+  const kv =
+    redis instanceof Cluster ? new ClusterKv(redis, config.REDIS_PREFIX) : new RedisKv(redis, config.REDIS_PREFIX);
+  return {
+    bus,
+    kv,
+    closeRedis: async () => {
+      await redis.quit().catch(() => {});
+      await bus.close();
+    },
+  };
 }
 
 async function closeAll(closers: (() => Promise<void>)[]) {

@@ -34,11 +34,14 @@ our_pid() {
 }
 
 # Broker classpath from Maven, cached per sha256 of pom.xml so it is re-resolved only when the pom
-# changes (or a jar vanished from ~/.m2). The jars themselves stay in Maven's local repository.
+# changes (or a jar vanished from ~/.m2). The jars themselves stay in Maven's local repository. The cache
+# is PARLEY_KAFKA_CLASSPATH_DIR when set (a private, throw-away state dir, as ops/chaos uses, then need not
+# resolve it again), else the state dir's.
 classpath() {
-  local sum cpfile
+  local sum cpfile cpdir=${PARLEY_KAFKA_CLASSPATH_DIR:-$STATE}
+  mkdir -p "$cpdir"
   sum=$(sha256sum "$HERE/pom.xml" | cut -c1-16)
-  cpfile=$STATE/classpath-$sum.txt
+  cpfile=$cpdir/classpath-$sum.txt
   if [[ -s $cpfile ]] && tr ':' '\n' <"$cpfile" | while read -r jar || [[ -n $jar ]]; do [[ -f $jar ]] || exit 1; done; then
     cat "$cpfile"; return
   fi
@@ -48,7 +51,7 @@ classpath() {
       -Dmdep.outputFile="$cpfile.tmp" >"$STATE/mvn.log" 2>&1; then
     die "Maven could not resolve the broker jars; see $STATE/mvn.log (Maven Central reachable?), then rerun"
   fi
-  rm -f "$STATE"/classpath-*.txt
+  rm -f "$cpdir"/classpath-*.txt
   mv "$cpfile.tmp" "$cpfile"
   cat "$cpfile"
 }
@@ -162,6 +165,8 @@ status() {
   fi
 }
 
+# Sourced (by cluster.sh, for classpath and the Java settings) it only defines; run, it acts.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 case ${1:-} in
   up) up ;;
   down) down ;;

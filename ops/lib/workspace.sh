@@ -23,7 +23,18 @@ ensure_bun() {
   export PATH="$PARLEY_BIN:$PATH"
 }
 
-turbo() { "$ROOT/node_modules/.bin/turbo" "$@"; }
+# turbo reads only bun's text lockfile (bun.lock); the product owner keeps the binary bun.lockb, and with
+# both files bun would follow bun.lock and leave bun.lockb stale, so we do not write one. turbo then warns
+# on every run that it found no bun.lock: that one warning is dropped here, nothing else. What turbo would
+# have used the lockfile for, keying caches on dependency versions, comes from listing bun.lockb in
+# turbo.json's globalDependencies (any dependency change rebuilds everything), and tests are never cached.
+turbo() {
+  "$ROOT/node_modules/.bin/turbo" "$@" 2> >(
+    awk '/WARNING +An issue occurred while attempting to parse .*bun\.lock\./ { skip = 3; next }
+         skip > 0 { skip--; if ($0 ~ /Could not resolve workspace|Lockfile not found|^ *$/) next }
+         { print }' >&2
+  )
+}
 
 # Idempotent: a no-op in about a second when nothing changed.
 prepare_workspace() {

@@ -11,6 +11,7 @@ import {
   type SfuFrame,
   type SfuMethod,
   type SfuResults,
+  type SfuRosterFrame,
 } from "./protocol.js";
 
 export type SfuClientOptions = {
@@ -22,6 +23,11 @@ export type SfuClientOptions = {
   requestTimeoutMs?: number;
   /** A ping this often; no answer within twice this means the SFU is gone. */
   keepaliveMs?: number;
+  /**
+   * Attaches listeners before the first frame is read: the SFU may send events the moment a node
+   * connects (ends nobody has written down yet), and they must not be missed.
+   */
+  listen?(client: SfuClient): void;
 };
 
 /** A request the SFU refused (`code` from its errors), or `sfu_unavailable` when it could not be asked. */
@@ -38,7 +44,11 @@ export class SfuRequestError extends Error {
 type Target = { callId?: string; peerId?: string };
 type Pending = { resolve: (data: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 
-export class SfuClient extends EventEmitter<{ event: [SfuEventFrame]; close: [reason: string] }> {
+export class SfuClient extends EventEmitter<{
+  event: [SfuEventFrame];
+  roster: [SfuRosterFrame];
+  close: [reason: string];
+}> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private lastSeen = Date.now();
@@ -77,6 +87,7 @@ export class SfuClient extends EventEmitter<{ event: [SfuEventFrame]; close: [re
       ws.once("error", (err) => reject(new Error(`could not connect to the SFU at ${url}: ${err.message}`)));
       ws.once("open", () => {
         const client = new SfuClient(ws, url, options.requestTimeoutMs ?? 10_000);
+        options.listen?.(client);
         client.start(options.keepaliveMs ?? 2000);
         resolve(client);
       });
@@ -110,6 +121,10 @@ export class SfuClient extends EventEmitter<{ event: [SfuEventFrame]; close: [re
   private onFrame(frame: SfuFrame) {
     if (frame.type === "event") {
       this.emit("event", frame);
+      return;
+    }
+    if (frame.type === "roster") {
+      this.emit("roster", frame);
       return;
     }
     const pending = this.pending.get(frame.id);

@@ -27,9 +27,10 @@ describe("loadConfig", () => {
     ).toBe("203.0.113.7");
   });
 
-  test("port range, flags and numbers are checked", () => {
-    expect(() => loadConfig({ SFU_SECRET: secret, SFU_RTC_MIN_PORT: "50000", SFU_RTC_MAX_PORT: "40000" })).toThrow(
-      /SFU_RTC_MAX_PORT/,
+  test("media ports, flags and numbers are checked", () => {
+    expect(loadConfig({ SFU_SECRET: secret }).SFU_RTC_PORT).toBe(40000);
+    expect(() => loadConfig({ SFU_SECRET: secret, SFU_RTC_PORT: "65535", SFU_WORKERS: "2" })).toThrow(
+      /SFU_RTC_PORT="65535": plus SFU_WORKERS - 1/,
     );
     expect(() => loadConfig({ SFU_SECRET: secret, SFU_ENABLE_UDP: "no", SFU_ENABLE_TCP: "no" })).toThrow(
       /SFU_ENABLE_UDP/,

@@ -18,14 +18,17 @@ const envSchema = z
     SFU_SECRET: z.string().min(16, "at least 16 characters, shared with the API nodes"),
     /** mediasoup workers; each is one process on one core. */
     SFU_WORKERS: z.coerce.number().int().min(1).max(128).default(os.availableParallelism()),
-    /** The address media is received on, and the one put in ICE candidates when it differs (NAT). */
+    /** The address media is received on; SFU_ANNOUNCED_IP is the one put in ICE candidates behind NAT. */
     SFU_LISTEN_IP: z
       .string()
       .refine((v) => isIP(v) !== 0, "an IPv4 or IPv6 address")
       .default("127.0.0.1"),
     SFU_ANNOUNCED_IP: z.string().min(1).optional(),
-    SFU_RTC_MIN_PORT: port.default(40000),
-    SFU_RTC_MAX_PORT: port.default(49999),
+    /**
+     * Media reaches worker i on UDP and TCP port SFU_RTC_PORT + i (a mediasoup WebRtcServer): a firewall
+     * opens SFU_WORKERS ports of each protocol, however many participants there are.
+     */
+    SFU_RTC_PORT: port.default(40000),
     SFU_ENABLE_UDP: flag.default(true),
     SFU_ENABLE_TCP: flag.default(true),
     SFU_MAX_PEERS_PER_CALL: z.coerce.number().int().min(2).max(1000).default(25),
@@ -43,9 +46,9 @@ const envSchema = z
      */
     SFU_PEER_TIMEOUT_MS: z.coerce.number().int().min(2000).max(120_000).default(7000),
   })
-  .refine((c) => c.SFU_RTC_MIN_PORT < c.SFU_RTC_MAX_PORT, {
-    path: ["SFU_RTC_MAX_PORT"],
-    message: "must be above SFU_RTC_MIN_PORT",
+  .refine((c) => c.SFU_RTC_PORT + c.SFU_WORKERS - 1 <= 65535, {
+    path: ["SFU_RTC_PORT"],
+    message: "plus SFU_WORKERS - 1 must be a port (at most 65535)",
   })
   .refine((c) => c.SFU_ENABLE_UDP || c.SFU_ENABLE_TCP, { path: ["SFU_ENABLE_UDP"], message: "UDP or TCP must be on" })
   .refine((c) => c.SFU_ANNOUNCED_IP || !["0.0.0.0", "::"].includes(c.SFU_LISTEN_IP), {

@@ -17,6 +17,7 @@ import {
   type SfuFrame,
   type SfuRequest,
   type SfuResults,
+  type SfuRosterFrame,
   sfuRequestSchema,
 } from "./protocol.js";
 
@@ -25,6 +26,7 @@ const peerHandlers: {
   [M in Handled]: (ctx: Ctx, data: Extract<PeerRequest, { method: M }>["data"]) => Promise<SfuResults[M]>;
 } = {
   getRouterCapabilities: presence.getRouterCapabilities,
+  setRtpCapabilities: media.setRtpCapabilities,
   createTransport: media.createTransport,
   connectTransport: media.connectTransport,
   produce: media.produce,
@@ -53,7 +55,6 @@ export class Link {
     private readonly log: Logger,
   ) {
     const timeout = calls.config.SFU_LINK_TIMEOUT_MS;
-    calls.links.add(this);
     ws.on("pong", () => {
       this.lastSeen = Date.now();
     });
@@ -76,6 +77,11 @@ export class Link {
       Math.max(250, Math.floor(timeout / 4)),
     );
     this.keepalive.unref();
+    calls.linkOpened(this);
+  }
+
+  get isOpen() {
+    return !this.closedOnce && this.ws.readyState === this.ws.OPEN;
   }
 
   private closedOnce = false;
@@ -89,6 +95,10 @@ export class Link {
 
   sendEvent(callId: string, to: string[], event: CallEvent) {
     this.send({ type: "event", callId, to, event });
+  }
+
+  sendRoster(frame: SfuRosterFrame) {
+    this.send(frame);
   }
 
   private send(frame: SfuFrame) {
@@ -152,7 +162,8 @@ export class Link {
     if (req.method === "nodeInfo") return this.calls.nodeInfo();
     if (!("peerId" in req)) return this.handleCall(req);
     if (req.method === "join") {
-      const room = await this.calls.roomForJoin(req.callId);
+      const { instanceId, channelId, userId } = req.data;
+      const room = await this.calls.roomForJoin(req.callId, instanceId, { channelId, startedBy: userId });
       const peer = room.join(this, req.peerId, req.data.userId, req.data.displayName);
       const result: SfuResults["join"] = {
         routerRtpCapabilities: room.router.rtpCapabilities,
@@ -168,7 +179,7 @@ export class Link {
       throw new SfuError("not_joined", "Join the call first.");
     }
     if (req.method === "leave") {
-      room.leave(peer, "left");
+      room.leave(peer, req.data.reason);
       return {};
     }
     const handler = peerHandlers[req.method] as (ctx: Ctx, data: unknown) => Promise<unknown>;
@@ -190,6 +201,9 @@ export class Link {
         for (const peer of removed) room?.leave(peer, "removed");
         return { removed: removed.map((p) => p.id) } satisfies SfuResults["removeUser"];
       }
+      case "endRecorded":
+        this.calls.endRecorded(req.callId);
+        return {} satisfies SfuResults["endRecorded"];
     }
   }
 

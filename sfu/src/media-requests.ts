@@ -32,10 +32,9 @@ export async function createTransport(ctx: Ctx, { direction }: Data<"createTrans
       `At most ${MAX_TRANSPORTS_PER_DIRECTION} ${direction} transports per peer.`,
     );
   }
+  // Through the worker's WebRtcServer: every transport shares its one UDP and one TCP port.
   const transport = await room.router.createWebRtcTransport({
-    listenIps: [
-      { ip: config.SFU_LISTEN_IP, ...(config.SFU_ANNOUNCED_IP ? { announcedIp: config.SFU_ANNOUNCED_IP } : {}) },
-    ],
+    webRtcServer: room.webRtcServer,
     enableUdp: config.SFU_ENABLE_UDP,
     enableTcp: config.SFU_ENABLE_TCP,
     preferUdp: true,
@@ -70,6 +69,21 @@ export async function connectTransport(
   data: Data<"connectTransport">,
 ): Promise<SfuResults["connectTransport"]> {
   await transportOf(ctx, data.transportId).connect({ dtlsParameters: data.dtlsParameters as ms.DtlsParameters });
+  ctx.peer.mediaStarted();
+  return {};
+}
+
+export async function setRtpCapabilities(
+  { room, peer }: Ctx,
+  data: Data<"setRtpCapabilities">,
+): Promise<SfuResults["setRtpCapabilities"]> {
+  const rtpCapabilities = data.rtpCapabilities as ms.RtpCapabilities;
+  // Refused now, with the reason, rather than at every consume later.
+  const canReceive = room.router.rtpCapabilities.codecs?.some((codec) =>
+    rtpCapabilities.codecs?.some((c) => c.mimeType.toLowerCase() === codec.mimeType.toLowerCase()),
+  );
+  if (!canReceive) throw new SfuError("cannot_consume", "Your device can receive none of this call's codecs.");
+  peer.rtpCapabilities = rtpCapabilities;
   return {};
 }
 
@@ -103,10 +117,12 @@ export async function produce(ctx: Ctx, data: Data<"produce">): Promise<SfuResul
       { limit, requested },
     );
   }
+  // A source muted before it is produced starts paused: nothing is forwarded until it is unmuted.
+  const mutedBefore = (data.source === "mic" || data.source === "camera") && peer.muted[data.source];
   const producer = await transport.produce({
     kind: data.kind,
     rtpParameters: data.rtpParameters as ms.RtpParameters,
-    paused: data.paused ?? false,
+    paused: (data.paused ?? false) || mutedBefore,
     appData: { peerId: peer.id, source: data.source },
   });
   if (peer.closed) {
@@ -144,7 +160,10 @@ export async function consume(ctx: Ctx, data: Data<"consume">): Promise<Consumer
   const transport = transportOf(ctx, data.transportId, "recv");
   const found = room.findProducer(data.producerId);
   if (!found) throw notFound("producer", data.producerId);
-  const rtpCapabilities = data.rtpCapabilities as ms.RtpCapabilities;
+  const { rtpCapabilities } = peer;
+  if (!rtpCapabilities) {
+    throw new SfuError("bad_request", "Send setRtpCapabilities (once per call) before consuming.");
+  }
   if (!room.router.canConsume({ producerId: data.producerId, rtpCapabilities })) {
     throw new SfuError("cannot_consume", "Your device cannot receive this producer's codec.");
   }

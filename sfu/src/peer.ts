@@ -16,13 +16,17 @@ export class Peer {
   readonly joinedAt = new Date();
   handRaised = false;
   readonly muted = { mic: false, camera: false };
+  /** What its device can receive (setRtpCapabilities, once per call); consuming needs it. */
+  rtpCapabilities?: ms.RtpCapabilities;
   closed = false;
   /**
-   * When its transports last received anything (or when it joined): the check before the one that saw
-   * more bytes, so the silence measured is never longer than the real one.
+   * When its transports last received anything: the check before the one that saw more bytes, so the
+   * silence measured is never longer than the real one. Null until its client first connects a
+   * transport (its first produce or consume): until then there is no media to be silent, only a person
+   * perhaps still answering the camera prompt, and the chat socket's heartbeat is its liveness.
    */
-  private heardAt = Date.now();
-  private checkedAt = Date.now();
+  private heardAt: number | null = null;
+  private checkedAt = 0;
   private bytesHeard = 0;
 
   constructor(
@@ -56,8 +60,16 @@ export class Peer {
     };
   }
 
-  /** How long its transports have received nothing; a peer still setting up counts from its join. */
+  /** Its client connected a transport: from now on its transports must keep hearing from it. */
+  mediaStarted() {
+    if (this.heardAt !== null) return;
+    this.heardAt = Date.now();
+    this.checkedAt = this.heardAt;
+  }
+
+  /** How long its transports have received nothing; 0 before its client connected any. */
   async silentForMs(): Promise<number> {
+    if (this.heardAt === null) return 0;
     let bytes = 0;
     for (const { transport } of this.transports.values()) {
       if (transport.closed) continue;
@@ -131,6 +143,7 @@ export class Peer {
           bytes: out?.byteCount ?? 0,
           packetsLost: out?.packetsLost ?? 0,
           ...(consumer.currentLayers ? { currentLayers: consumer.currentLayers } : {}),
+          ...(consumer.preferredLayers ? { preferredLayers: consumer.preferredLayers } : {}),
         };
       }),
     );

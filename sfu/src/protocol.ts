@@ -6,7 +6,7 @@ import { z } from "zod";
 
 export const SFU_PATH = "/sfu";
 /** Checked at the upgrade (header `x-parley-sfu-protocol`): an API node and an SFU of other versions refuse. */
-export const SFU_PROTOCOL_VERSION = "1";
+export const SFU_PROTOCOL_VERSION = "2";
 
 const id = z.string().min(1).max(100);
 export const mediaSourceSchema = z.enum(["mic", "camera", "screen", "screenAudio"]);
@@ -52,7 +52,19 @@ export const dtlsParametersSchema = z.looseObject({
 });
 
 // --- request data, per method -------------------------------------------------------------------------
-export const joinData = z.object({ userId: id, displayName: z.string().max(100) });
+export const joinData = z.object({
+  userId: id,
+  displayName: z.string().max(100),
+  /**
+   * The SFU process the call was placed on (`instanceId` of nodeInfo). Another one (this SFU restarted
+   * since) answers call_ended: a call never outlives the process that held its media.
+   */
+  instanceId: id,
+  /** The channel the call belongs to; the SFU hands it back with the call's end and roster. */
+  channelId: id,
+});
+/** `disconnected`: the participant's socket went away; `removed`: it lost access to the call. */
+export const leaveData = z.object({ reason: z.enum(["left", "disconnected", "removed"]).default("left") });
 export const createTransportData = z.object({ direction: z.enum(["send", "recv"]) });
 export const connectTransportData = z.object({ transportId: id, dtlsParameters: dtlsParametersSchema });
 export const produceData = z.object({
@@ -63,7 +75,9 @@ export const produceData = z.object({
   paused: z.boolean().optional(),
 });
 export const producerData = z.object({ producerId: id });
-export const consumeData = z.object({ transportId: id, producerId: id, rtpCapabilities: rtpCapabilitiesSchema });
+/** What the participant's device can receive; sent once per call, before its first consume. */
+export const rtpCapabilitiesData = z.object({ rtpCapabilities: rtpCapabilitiesSchema });
+export const consumeData = z.object({ transportId: id, producerId: id });
 export const consumerData = z.object({ consumerId: id });
 export const preferredLayersData = z.object({
   consumerId: id,
@@ -97,8 +111,9 @@ const callRequest = <M extends string, D extends z.ZodType>(method: M, data: D) 
 /** Requests a participant makes; `peerId` names it (the API chooses it, one per joined socket). */
 export const peerRequestSchema = z.discriminatedUnion("method", [
   peerRequest("join", joinData),
-  peerRequest("leave", none),
+  peerRequest("leave", leaveData),
   peerRequest("getRouterCapabilities", none),
+  peerRequest("setRtpCapabilities", rtpCapabilitiesData),
   peerRequest("createTransport", createTransportData),
   peerRequest("connectTransport", connectTransportData),
   peerRequest("produce", produceData),
@@ -117,6 +132,8 @@ export const callRequestSchema = z.discriminatedUnion("method", [
   callRequest("getParticipants", none),
   callRequest("endCall", endCallData),
   callRequest("removeUser", removeUserData),
+  /** The API wrote the call's end into its channel: the SFU stops offering it to newly connected nodes. */
+  callRequest("endRecorded", none),
 ]);
 export const nodeRequestSchema = z.object({
   type: z.literal("request"),
@@ -201,14 +218,25 @@ export type PeerStats = {
     bytes: number;
     packetsLost: number;
     currentLayers?: ms.ConsumerLayers;
+    /** The layers the receiver asked for (call.setPreferredLayers), for a simulcast consumer. */
+    preferredLayers?: ms.ConsumerLayers;
   }[];
 };
-export type NodeInfo = { nodeId: string; workers: number; calls: number; peers: number; consumers: number };
+export type NodeInfo = {
+  nodeId: string;
+  /** New at every start of the process: calls placed on an earlier one are gone. */
+  instanceId: string;
+  workers: number;
+  calls: number;
+  peers: number;
+  consumers: number;
+};
 
 export type SfuResults = {
   join: { routerRtpCapabilities: ms.RtpCapabilities; peers: PeerInfo[]; self: PeerInfo };
   leave: Record<string, never>;
   getRouterCapabilities: { routerRtpCapabilities: ms.RtpCapabilities };
+  setRtpCapabilities: Record<string, never>;
   createTransport: TransportInfo;
   connectTransport: Record<string, never>;
   produce: { producerId: string };
@@ -224,6 +252,7 @@ export type SfuResults = {
   getParticipants: { peers: PeerInfo[] };
   endCall: { ended: boolean };
   removeUser: { removed: string[] };
+  endRecorded: Record<string, never>;
   nodeInfo: NodeInfo;
 };
 
@@ -234,7 +263,8 @@ export type SfuResponse =
 
 // --- events -------------------------------------------------------------------------------------------
 export type LeaveReason = "left" | "removed" | "disconnected" | "callEnded";
-export type EndReason = "empty" | "ended" | "shutdown" | "workerDied";
+/** `sfuLost` is never sent by an SFU: API nodes say it when the SFU process holding the call is gone. */
+export type EndReason = "empty" | "ended" | "shutdown" | "workerDied" | "sfuLost";
 export type CallEvent =
   | { type: "peerJoined"; peer: PeerInfo }
   | { type: "peerLeft"; peerId: string; userId: string; reason: LeaveReason }
@@ -246,9 +276,29 @@ export type CallEvent =
   | { type: "consumerResumed"; consumerId: string }
   | { type: "consumerLayersChanged"; consumerId: string; spatialLayer: number | null; temporalLayer: number | null }
   | { type: "activeSpeaker"; peerId: string | null; userId: string | null }
-  | { type: "callEnded"; reason: EndReason; durationMs: number; joinedUsers: number; peakPeers: number };
+  | {
+      type: "callEnded";
+      reason: EndReason;
+      durationMs: number;
+      joinedUsers: number;
+      /** Absent when an API node reports the end of a call whose SFU is gone. */
+      peakPeers?: number;
+      channelId: string;
+      /** Who started it (its first participant). */
+      startedBy: string;
+    };
 export type CallEventType = CallEvent["type"];
 
-/** SFU → API. `to`: the peers (hosted by this API node) the event is for; callEnded goes to every node. */
+/**
+ * SFU → API. `to`: the peers (hosted by this API node) the event is for. callEnded goes to every node,
+ * and again to each node that connects until one answers endRecorded.
+ */
 export type SfuEventFrame = { type: "event"; callId: string; to: string[]; event: CallEvent };
-export type SfuFrame = SfuResponse | SfuEventFrame;
+/** Who is in a call now, after each join and leave: sent to one API node, which tells the channel. */
+export type SfuRosterFrame = {
+  type: "roster";
+  callId: string;
+  channelId: string;
+  peers: { userId: string; displayName: string }[];
+};
+export type SfuFrame = SfuResponse | SfuEventFrame | SfuRosterFrame;

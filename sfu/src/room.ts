@@ -10,13 +10,15 @@ import { Peer, type PeerProducer } from "./peer.js";
 import type { CallEvent, EndReason, LeaveReason } from "./protocol.js";
 import type { WorkerPool } from "./workers.js";
 
+export type CallEnded = Extract<CallEvent, { type: "callEnded" }>;
+
 /** How often peers' transports are checked for silence (SFU_PEER_TIMEOUT_MS). */
 const WATCH_INTERVAL_MS = 1000;
 
 export type RoomHooks = {
   /** Every API node connected now: each hears that a call ended, whether or not it hosts a peer of it. */
   links(): Iterable<Link>;
-  closed(room: Room, reason: EndReason): void;
+  closed(room: Room, event: CallEnded): void;
 };
 
 export class Room {
@@ -30,7 +32,10 @@ export class Room {
 
   private constructor(
     readonly id: string,
+    /** Whose call this is, as the API said at the first join; handed back with its roster and its end. */
+    readonly origin: { channelId: string; startedBy: string },
     readonly router: ms.Router,
+    readonly webRtcServer: ms.WebRtcServer,
     readonly speakerObserver: ms.ActiveSpeakerObserver,
     readonly config: SfuConfig,
     readonly log: Logger,
@@ -40,10 +45,17 @@ export class Room {
     this.watchdog.unref();
   }
 
-  static async create(id: string, pool: WorkerPool, config: SfuConfig, log: Logger, hooks: RoomHooks) {
-    const router = await pool.createRouter(mediaCodecs);
+  static async create(
+    id: string,
+    origin: Room["origin"],
+    pool: WorkerPool,
+    config: SfuConfig,
+    log: Logger,
+    hooks: RoomHooks,
+  ) {
+    const { router, webRtcServer } = await pool.place(mediaCodecs);
     const speakerObserver = await router.createActiveSpeakerObserver({ interval: ACTIVE_SPEAKER_INTERVAL_MS });
-    const room = new Room(id, router, speakerObserver, config, log.child({ callId: id }), hooks);
+    const room = new Room(id, origin, router, webRtcServer, speakerObserver, config, log.child({ callId: id }), hooks);
     router.on("workerclose", () => room.close("workerDied"));
     speakerObserver.on("dominantspeaker", ({ producer }) => room.speakerChanged(producer));
     room.log.info("call started");
@@ -66,6 +78,7 @@ export class Room {
     this.peakPeers = Math.max(this.peakPeers, this.peers.size);
     this.emit({ type: "peerJoined", peer: peer.info() }, this.others(peer));
     this.log.info({ peerId, userId, peers: this.peers.size }, "peer joined");
+    this.sendRoster(link);
     return peer;
   }
 
@@ -73,9 +86,10 @@ export class Room {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
     const others = [...this.peers.values()];
-    // A removed peer hears it too (before it is closed), so its client can tell the user why.
+    // Unless it asked to leave, the peer hears it too (before it is closed), so its client can tell the
+    // user why (removed, or dropped as unreachable) instead of finding out from a failed request.
     const event: CallEvent = { type: "peerLeft", peerId: peer.id, userId: peer.userId, reason };
-    this.emit(event, reason === "removed" ? [...others, peer] : others);
+    this.emit(event, reason === "left" ? others : [...others, peer]);
     peer.close();
     this.log.info({ peerId: peer.id, reason, peers: this.peers.size }, "peer left");
     if (this.peers.size === 0) return this.close("empty");
@@ -83,6 +97,21 @@ export class Room {
       this.speakerId = null;
       this.emit({ type: "activeSpeaker", peerId: null, userId: null }, others);
     }
+    this.sendRoster(peer.link);
+  }
+
+  /** Who is in the call now, to one API node (`via` if it is still there), which tells the channel. */
+  private sendRoster(via: Link) {
+    const links = [via, ...this.hooks.links()];
+    const link = links.find((l) => l.isOpen);
+    const seen = new Set<string>();
+    const peers = [];
+    for (const p of this.peers.values()) {
+      if (seen.has(p.userId)) continue;
+      seen.add(p.userId);
+      peers.push({ userId: p.userId, displayName: p.displayName });
+    }
+    link?.sendRoster({ type: "roster", callId: this.id, channelId: this.origin.channelId, peers });
   }
 
   /** A peer whose client vanished without its API node noticing (no FIN, a dead network) goes here. */
@@ -105,12 +134,13 @@ export class Room {
     this.peers.clear();
     for (const peer of remaining) peer.close();
     this.router.close();
-    const event: CallEvent = {
+    const event: CallEnded = {
       type: "callEnded",
       reason,
       durationMs: Date.now() - this.startedAt,
       joinedUsers: this.users.size,
       peakPeers: this.peakPeers,
+      ...this.origin,
     };
     for (const link of this.hooks.links()) {
       link.sendEvent(
@@ -120,7 +150,7 @@ export class Room {
       );
     }
     this.log.info({ reason, durationMs: event.durationMs, joinedUsers: event.joinedUsers }, "call ended");
-    this.hooks.closed(this, reason);
+    this.hooks.closed(this, event);
   }
 
   others(peer: Peer): Peer[] {

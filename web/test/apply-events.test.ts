@@ -37,6 +37,17 @@ async function history(token: string, channelId: string) {
   return (await res.json()) as { messages: MessageView[]; lastSeq: number };
 }
 
+/** Pins or unpins over HTTP as the viewer; the change reaches the log as messagePinned / messageUnpinned. */
+async function pin(token: string, channelId: string, messageId: string, method: "POST" | "DELETE") {
+  const url = `${api.url}/api/channels/${channelId}/pins${method === "DELETE" ? `/${messageId}` : ""}`;
+  const res = await fetch(url, {
+    method,
+    headers: { cookie: `parley_session=${token}`, origin: api.url, "content-type": "application/json" },
+    ...(method === "POST" ? { body: JSON.stringify({ messageId }) } : {}),
+  });
+  expect(res.status).toBe(204);
+}
+
 const view = (state: ChannelMessages) => [...state.messages.values()].sort((a, b) => a.seq - b.seq);
 
 it("applying each event kind to an older page equals a fresh fetch", async () => {
@@ -66,6 +77,18 @@ it("applying each event kind to an older page equals a fresh fetch", async () =>
   await them.ok("toggleReaction", { messageId: first, emoji: "🎉" });
   await waitFor(() => me.events(channel.id).length === 3, "the starting events");
 
+  // A file of theirs, sent below; then an admin deletes it (attachmentRemoved).
+  const admin = await createUser(services.db, { role: "admin" });
+  const adminCookie = `parley_session=${await sessionToken(services.db, admin.id)}`;
+  const uploaded = await fetch(`${api.url}/api/files?channelId=${channel.id}&name=plan.txt`, {
+    method: "POST",
+    headers: { cookie: `parley_session=${viewerToken}`, origin: api.url, "content-type": "application/octet-stream" },
+    body: "the plan",
+  });
+  expect(uploaded.status).toBe(201);
+  const fileId = ((await uploaded.json()) as { file: { id: string } }).file.id;
+  let withFile = "";
+
   const steps: [string, () => Promise<unknown>][] = [
     ["messageCreated", () => send(them, "third")],
     ["messageCreated (reply)", () => send(me, "a reply", first)],
@@ -74,6 +97,30 @@ it("applying each event kind to an older page equals a fresh fetch", async () =>
     ["reactionAdded (other)", () => them.ok("toggleReaction", { messageId: second, emoji: "👍" })],
     ["reactionRemoved (other)", () => them.ok("toggleReaction", { messageId: first, emoji: "🎉" })],
     ["reactionRemoved (viewer)", () => me.ok("toggleReaction", { messageId: first, emoji: "🎉" })],
+    ["messagePinned", () => pin(viewerToken, channel.id, first, "POST")],
+    ["messageUnpinned", () => pin(viewerToken, channel.id, first, "DELETE")],
+    [
+      "messageCreated (with a file)",
+      async () => {
+        const r = await me.ok("sendMessage", {
+          channelId: channel.id,
+          clientId: randomUUID(),
+          body: "",
+          attachments: [fileId],
+        });
+        withFile = r.messageId;
+      },
+    ],
+    [
+      "attachmentRemoved",
+      async () => {
+        const res = await fetch(`${api.url}/api/admin/files/${fileId}`, {
+          method: "DELETE",
+          headers: { cookie: adminCookie, origin: api.url },
+        });
+        expect(res.status).toBe(204);
+      },
+    ],
     ["messageDeleted", () => me.ok("deleteMessage", { messageId: second })],
   ];
   for (const [kind, act] of steps) {
@@ -87,6 +134,7 @@ it("applying each event kind to an older page equals a fresh fetch", async () =>
     expect({ kind, messages: view(applied) }).toEqual({ kind, messages: fresh.messages });
     expect(applied.lastSeq).toBe(fresh.lastSeq);
   }
+  expect(withFile).not.toBe("");
   me.close();
   them.close();
 }, 120_000);

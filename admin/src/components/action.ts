@@ -1,21 +1,8 @@
-// Runs a button's action with a pending flag and the error kept for display.
-import { createSignal } from "solid-js";
-import { describe } from "./error-text";
+// The shared action runner (web/shared), wording errors for admins: the API's message and its code.
+import { ApiError, createAction as createSharedAction, describeError } from "web/shared";
 
-export function createAction() {
-  const [pending, setPending] = createSignal(false);
-  const [error, setError] = createSignal("");
-  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    setPending(true);
-    setError("");
-    try {
-      return await fn();
-    } catch (e) {
-      setError(describe(e));
-      return undefined;
-    } finally {
-      setPending(false);
-    }
-  }
-  return { pending, error, run };
+export function describe(error: unknown): string {
+  return error instanceof ApiError ? `${describeError(error)} (${error.code})` : describeError(error);
 }
+
+export const createAction = () => createSharedAction(describe);

@@ -1,8 +1,8 @@
 import { createSignal, For, Show } from "solid-js";
+import { ErrorText } from "web/shared";
 import { ROLES, type Role } from "../lib/api";
 import { useStores } from "../store";
 import { createAction } from "./action";
-import { ErrorText } from "./error-text";
 import { OneTimeLink } from "./one-time-link";
 
 export function UserCreate() {

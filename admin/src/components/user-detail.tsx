@@ -2,10 +2,10 @@
 // here, next to the buttons.
 import { Link } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
+import { ErrorText } from "web/shared";
 import { ROLES, type Role, type User } from "../lib/api";
 import { useStores } from "../store";
 import { createAction } from "./action";
-import { ErrorText } from "./error-text";
 import { OneTimeLink } from "./one-time-link";
 import { Time } from "./time";
 
@@ -136,6 +136,9 @@ export function UserDetail(props: { user: User }) {
         >
           New reset link
         </button>
+        <Link to="/users/$id" params={{ id: props.user.id }}>
+          Open page
+        </Link>
         <Link to="/audit" search={{ target: props.user.email }}>
           Audit log
         </Link>

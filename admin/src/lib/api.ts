@@ -1,10 +1,12 @@
-// The one HTTP gateway of the admin dashboard: typed by the API's own routes (Hono RPC). The per-user
-// actions (/users/{id}/<action>) are declared with a template path on the server, which hc types as an
-// index signature, so those few go through `userAction`, a typed fetch with the same error handling.
-import type { AppType } from "api/client";
-import { hc, type InferRequestType, type InferResponseType } from "hono/client";
+// The admin dashboard's calls, through the one HTTP gateway both apps share (web/shared: `hc<AppType>`,
+// ApiError, read). The per-user actions (/users/{id}/<action>) are declared with a template path on the
+// server, which hc types as an index signature, so those few go through `userAction`, a typed fetch with
+// the same error handling.
+import type { InferRequestType, InferResponseType } from "hono/client";
+import { ApiError, api, read } from "web/shared";
 
-export const api = hc<AppType>("/", { init: { credentials: "same-origin" } });
+export { ApiError };
+
 const admin = api.api.admin;
 
 export type User = InferResponseType<typeof admin.users.$get, 200>["users"][number];
@@ -14,24 +16,37 @@ export type UserQuery = InferRequestType<typeof admin.users.$get>["query"];
 export type OneTimeLink = InferResponseType<typeof admin.users.$post, 201>["setPassword"];
 export type Invite = InferResponseType<typeof admin.invites.$get, 200>["invites"][number];
 export type Channel = InferResponseType<typeof admin.channels.$get, 200>["channels"][number];
+export type ChannelMember = InferResponseType<
+  (typeof admin.channels)[":id"]["members"]["$get"],
+  200
+>["members"][number];
 export type AuditEntry = InferResponseType<typeof admin.audit.$get, 200>["entries"][number];
 export type AuditAction = AuditEntry["action"];
 export type AuditQuery = InferRequestType<typeof admin.audit.$get>["query"];
 export type Stats = InferResponseType<typeof admin.stats.$get, 200>;
+export type ModeratedMessage = InferResponseType<
+  (typeof admin.channels)[":id"]["messages"]["$get"],
+  200
+>["messages"][number];
+
+// The user page's routes share /users/{id}/… with the template-path actions, which hc types as an index
+// signature: their shapes come from api/client and the calls go through `userGet`/`userAction`.
+import type { BulkAction, UserChannel, UserSession } from "api/client";
+
+export type { BulkAction, UserChannel, UserSession };
+export type BulkResult = InferResponseType<typeof admin.users.bulk.$post, 200>["results"][number];
+export type PushSettings = InferResponseType<typeof admin.push.$get, 200>;
+export type PushMinute = InferResponseType<typeof admin.push.stats.$get, 200>["minutes"][number];
+export type FileUsage = InferResponseType<typeof admin.files.usage.$get, 200>;
+export type AdminFile = InferResponseType<typeof admin.files.$get, 200>["files"][number];
+
+export type WorkspaceSettings = InferResponseType<typeof admin.settings.$get, 200>;
+export type SettingsEdit = InferRequestType<typeof admin.settings.$patch>["json"];
+export type Retention = InferResponseType<typeof admin.settings.retention.$get, 200>;
+export type Purged = InferResponseType<typeof admin.settings.retention.run.$post, 200>;
 
 export const ROLES: Role[] = ["owner", "admin", "member", "guest"];
 export const STATES: UserState[] = ["active", "deactivated", "banned"];
-
-/** The API's one error shape, `{ error: { code, message } }`, as a thrown value. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface Reply {
   ok: boolean;
@@ -45,15 +60,10 @@ export function whenUnauthorized(handler: () => void) {
   onUnauthorized = handler;
 }
 
-async function ok<T>(request: Promise<Reply>, { quiet401 = false } = {}): Promise<T> {
+async function ok<T>(request: Promise<Reply>): Promise<T> {
   const res = await request;
-  const body = res.status === 204 ? null : await res.json().catch(() => null);
-  if (res.status === 401 && !quiet401) onUnauthorized();
-  if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? `http_${res.status}`, error?.message ?? `HTTP ${res.status}`);
-  }
-  return body as T;
+  if (res.status === 401) onUnauthorized();
+  return read<T>(res);
 }
 
 type UserAction = "deactivate" | "reactivate" | "unban" | "ban" | "role" | "sign-out" | "reset-link";
@@ -68,6 +78,10 @@ function userAction<T>(id: string, action: UserAction, body: ActionBody = {}): P
       body: JSON.stringify(body),
     }),
   );
+}
+
+function userGet<T>(id: string, what: string): Promise<T> {
+  return ok<T>(fetch(`/api/admin/users/${encodeURIComponent(id)}/${what}`, { credentials: "same-origin" }));
 }
 
 type Changed = { user: User };
@@ -111,9 +125,67 @@ export const gateway = {
         : admin.channels[":id"].unarchive.$post({ param: { id } }),
     ),
 
+  setDefault: (id: string, isDefault: boolean) =>
+    ok<null>(admin.channels[":id"].default.$put({ param: { id }, json: { isDefault } })),
+  listMembers: (id: string, cursor?: string) =>
+    ok<{ members: ChannelMember[]; nextCursor: string | null }>(
+      admin.channels[":id"].members.$get({ param: { id }, query: { limit: "100", cursor } }),
+    ),
+  addMembers: (id: string, userIds: string[]) =>
+    ok<{ added: string[] }>(admin.channels[":id"].members.$post({ param: { id }, json: { userIds } })),
+  removeMember: (id: string, userId: string) =>
+    ok<null>(admin.channels[":id"].members[":userId"].$delete({ param: { id, userId } })),
+
+  channelMessages: (id: string, cursor?: string) =>
+    ok<{ messages: ModeratedMessage[]; nextCursor: string | null }>(
+      admin.channels[":id"].messages.$get({ param: { id }, query: { cursor } }),
+    ),
+  userMessages: (id: string, cursor?: string) =>
+    userGet<{ messages: ModeratedMessage[]; nextCursor: string | null }>(
+      id,
+      `messages${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`,
+    ),
+  deleteMessage: (channelId: string, messageId: string, reason: string) =>
+    ok<{ messageId: string }>(
+      admin.channels[":id"].messages[":messageId"].$delete({ param: { id: channelId, messageId }, json: { reason } }),
+    ),
+  getUser: (id: string) => ok<{ user: User }>(admin.users[":id"].$get({ param: { id } })),
+  userChannels: (id: string) => userGet<{ channels: UserChannel[]; conversations: number }>(id, "channels"),
+  userSessions: (id: string) => userGet<{ sessions: UserSession[] }>(id, "sessions"),
+  endSession: (id: string, sessionId: string, reason: string) =>
+    ok<null>(
+      fetch(`/api/admin/users/${encodeURIComponent(id)}/sessions/${encodeURIComponent(sessionId)}`, {
+        method: "DELETE",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ reason: ifSet(reason) }),
+      }),
+    ),
+  bulk: (userIds: string[], action: BulkAction, reason: string) =>
+    ok<{ results: BulkResult[] }>(admin.users.bulk.$post({ json: { userIds, action, reason: ifSet(reason) } })),
+
+  /** The API's list of audit action names: the one source of truth for the action filter. */
+  auditActions: () => ok<{ actions: AuditAction[] }>(admin.audit.actions.$get()),
   listAudit: (query: AuditQuery) =>
     ok<{ entries: AuditEntry[]; nextCursor: string | null }>(admin.audit.$get({ query: cleanQuery(query) })),
   stats: () => ok<Stats>(admin.stats.$get()),
+
+  settings: () => ok<WorkspaceSettings>(admin.settings.$get()),
+  saveSettings: (json: SettingsEdit) => ok<Omit<WorkspaceSettings, "defaultChannels">>(admin.settings.$patch({ json })),
+  retention: () => ok<Retention>(admin.settings.retention.$get()),
+  /** 200 with what went, or 202 when a run was under way already (it deletes the same messages). */
+  runRetention: () => ok<Purged | { status: "already_running" }>(admin.settings.retention.run.$post()),
+
+  pushSettings: () => ok<PushSettings>(admin.push.$get()),
+  setPushSettings: (json: { enabled?: boolean; previews?: boolean }) => ok<PushSettings>(admin.push.$put({ json })),
+  pushStats: () => ok<{ minutes: PushMinute[] }>(admin.push.stats.$get()),
+
+  fileUsage: () => ok<FileUsage>(admin.files.usage.$get()),
+  setFileLimits: (json: { maxBytes?: number; quotaBytes?: number }) =>
+    ok<{ maxBytes: number; quotaBytes: number }>(admin.files.settings.$patch({ json })),
+  listFiles: (q: string) => ok<{ files: AdminFile[] }>(admin.files.$get({ query: cleanQuery({ q }) })),
+  deleteFile: (id: string, reason: string) =>
+    ok<null>(admin.files[":id"].$delete({ param: { id }, query: cleanQuery({ reason }) })),
 };
 
 /** Drops empty filters, so "any" is no parameter rather than an invalid empty one. */

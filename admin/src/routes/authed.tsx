@@ -12,10 +12,15 @@ function Shell() {
   }
   const pages = [
     ["/", "Overview"],
+    ["/live", "Live operations"],
     ["/users", "Users"],
     ["/invites", "Invites"],
     ["/channels", "Channels"],
+    ["/moderation", "Moderation"],
+    ["/files", "Files"],
     ["/audit", "Audit log"],
+    ["/push", "Push"],
+    ["/settings", "Settings"],
   ] as const;
   return (
     <div class="shell">

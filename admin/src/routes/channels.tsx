@@ -1,14 +1,20 @@
 import { createRoute } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
+import { ErrorText } from "web/shared";
 import { createAction } from "../components/action";
+import { ChannelMembers } from "../components/channel-members";
 import { debounced } from "../components/debounce";
-import { ErrorText } from "../components/error-text";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import type { Channel } from "../lib/api";
 import { useStores } from "../store";
 import { authedRoute } from "./authed";
 
-function ChannelRow(props: { channel: Channel; run: (fn: () => Promise<unknown>) => unknown }) {
+function ChannelRow(props: {
+  channel: Channel;
+  run: (fn: () => Promise<unknown>) => unknown;
+  selected: boolean;
+  onMembers: () => void;
+}) {
   const { channels } = useStores();
   const [editing, setEditing] = createSignal(false);
   const [name, setName] = createSignal("");
@@ -23,7 +29,11 @@ function ChannelRow(props: { channel: Channel; run: (fn: () => Promise<unknown>)
     props.run(() => channels.rename(props.channel.id, name()));
   }
   return (
-    <tr data-testid="channel-row" classList={{ archived: archived() }}>
+    <tr
+      data-testid="channel-row"
+      data-name={props.channel.name}
+      classList={{ archived: archived(), selected: props.selected }}
+    >
       <td>
         <Show
           when={editing()}
@@ -46,8 +56,24 @@ function ChannelRow(props: { channel: Channel; run: (fn: () => Promise<unknown>)
         </Show>
       </td>
       <td>{props.channel.kind}</td>
-      <td class="num">{props.channel.memberCount}</td>
+      <td class="num">
+        <button type="button" class="link" onClick={props.onMembers} aria-label={`Members of ${props.channel.name}`}>
+          {props.channel.memberCount}
+        </button>
+      </td>
       <td>{props.channel.topic}</td>
+      <td>
+        <Show when={props.channel.kind === "public"} fallback={<span class="muted">—</span>}>
+          <input
+            type="checkbox"
+            name="isDefault"
+            aria-label={`New accounts join #${props.channel.name}`}
+            checked={props.channel.isDefault}
+            disabled={archived()}
+            onChange={(e) => props.run(() => channels.setDefault(props.channel.id, e.currentTarget.checked))}
+          />
+        </Show>
+      </td>
       <td>
         <span class={`badge ${archived() ? "archived" : "active"}`}>{archived() ? "archived" : "active"}</span>
       </td>
@@ -65,6 +91,8 @@ function Channels() {
   const state = channels.list.state;
   const action = createAction();
   const search = debounced((q: string) => channels.search(q));
+  const [openId, setOpenId] = createSignal<string | null>(null);
+  const open = () => state.items.find((c) => c.id === openId());
   return (
     <>
       <header class="page-head">
@@ -80,24 +108,44 @@ function Channels() {
         />
       </div>
       <ErrorText error={state.error || action.error()} />
-      <table data-testid="channels">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th class="num">Members</th>
-            <th>Topic</th>
-            <th>State</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          <For each={state.items} fallback={<EmptyRow cols={6} text={state.loading ? "Loading…" : "No channels."} />}>
-            {(channel) => <ChannelRow channel={channel} run={action.run} />}
-          </For>
-        </tbody>
-      </table>
-      <LoadMore list={channels.list} />
+      <p class="muted">
+        New accounts join the channels ticked under “New accounts join” when they first get in. Click a member count to
+        add or remove members, private channels too.
+      </p>
+      <div class="split">
+        <div class="grow">
+          <table data-testid="channels">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th class="num">Members</th>
+                <th>Topic</th>
+                <th>New accounts join</th>
+                <th>State</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              <For
+                each={state.items}
+                fallback={<EmptyRow cols={7} text={state.loading ? "Loading…" : "No channels."} />}
+              >
+                {(channel) => (
+                  <ChannelRow
+                    channel={channel}
+                    run={action.run}
+                    selected={openId() === channel.id}
+                    onMembers={() => setOpenId(channel.id)}
+                  />
+                )}
+              </For>
+            </tbody>
+          </table>
+          <LoadMore list={channels.list} />
+        </div>
+        <Show when={open()}>{(channel) => <ChannelMembers channel={channel()} onClose={() => setOpenId(null)} />}</Show>
+      </div>
     </>
   );
 }

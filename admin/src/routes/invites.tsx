@@ -1,7 +1,7 @@
 import { createRoute } from "@tanstack/solid-router";
 import { For, Show } from "solid-js";
+import { ErrorText } from "web/shared";
 import { createAction } from "../components/action";
-import { ErrorText } from "../components/error-text";
 import { InviteForm } from "../components/invite-form";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import { Time } from "../components/time";

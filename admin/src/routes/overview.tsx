@@ -1,6 +1,6 @@
 import { createRoute } from "@tanstack/solid-router";
 import { For, Show } from "solid-js";
-import { ErrorText } from "../components/error-text";
+import { ErrorText } from "web/shared";
 import { ServerStatus } from "../components/server-status";
 import { ROLES, STATES } from "../lib/api";
 import { useStores } from "../store";

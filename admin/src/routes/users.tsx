@@ -1,7 +1,8 @@
 import { createRoute } from "@tanstack/solid-router";
-import { For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
+import { ErrorText } from "web/shared";
+import { BulkBar } from "../components/bulk-bar";
 import { debounced } from "../components/debounce";
-import { ErrorText } from "../components/error-text";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import { Time } from "../components/time";
 import { UserCreate } from "../components/user-create";
@@ -63,6 +64,15 @@ function Filters() {
 function Users() {
   const { users } = useStores();
   const state = users.list.state;
+  const [ticked, setTicked] = createSignal<ReadonlySet<string>>(new Set());
+  const tick = (id: string, on: boolean) =>
+    setTicked((set) => {
+      const next = new Set(set);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const selected = () => state.items.filter((u) => ticked().has(u.id));
   return (
     <>
       <header class="page-head">
@@ -71,11 +81,15 @@ function Users() {
       <UserCreate />
       <Filters />
       <ErrorText error={state.error} />
+      <BulkBar selected={selected()} onDone={() => setTicked(new Set<string>())} />
       <div class="split">
         <div class="grow">
           <table data-testid="users">
             <thead>
               <tr>
+                <th>
+                  <span class="visually-hidden">Select</span>
+                </th>
                 <SortHeader sort="name" label="Name" />
                 <SortHeader sort="email" label="Email" />
                 <th>Role</th>
@@ -86,7 +100,7 @@ function Users() {
             <tbody>
               <For
                 each={state.items}
-                fallback={<EmptyRow cols={5} text={state.loading ? "Loading…" : "No users match."} />}
+                fallback={<EmptyRow cols={6} text={state.loading ? "Loading…" : "No users match."} />}
               >
                 {(user) => (
                   <tr
@@ -95,7 +109,16 @@ function Users() {
                     classList={{ selected: users.selected()?.id === user.id }}
                     onClick={() => users.select(user.id)}
                   >
-                    <td>{user.displayName}</td>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${user.displayName}`}
+                        checked={ticked().has(user.id)}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={(e) => tick(user.id, e.currentTarget.checked)}
+                      />
+                    </td>
+                    <td data-testid="user-name">{user.displayName}</td>
                     <td>{user.email}</td>
                     <td>{user.role}</td>
                     <td>

@@ -1,5 +1,6 @@
 // The audit slice: read-only, filtered by action, actor and target. People may be named by email (or
 // name prefix) as well as by id: the first matching user's id is used.
+import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
 import { type AuditAction, type AuditEntry, type AuditQuery, gateway } from "../lib/api";
 import { createPagedList } from "./paged";
@@ -8,6 +9,16 @@ export interface AuditFilters {
   action: AuditAction | "";
   actor: string;
   target: string;
+  /** Days (YYYY-MM-DD, the admin's time zone), both included; "" for no bound. */
+  from: string;
+  to: string;
+}
+
+/** The start of a local day as an instant; `nextDay` gives the start of the day after (the exclusive end). */
+function dayStart(day: string, nextDay = false): string | undefined {
+  const [y, m, d] = day.split("-").map(Number);
+  if (!y || !m || !d) return undefined;
+  return new Date(y, m - 1, d + (nextDay ? 1 : 0)).toISOString();
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -20,9 +31,15 @@ async function personId(text: string): Promise<string | undefined> {
 }
 
 export function createAuditStore() {
-  const [filters, setFilters] = createStore<AuditFilters>({ action: "", actor: "", target: "" });
+  const [filters, setFilters] = createStore<AuditFilters>({ action: "", actor: "", target: "", from: "", to: "" });
   const list = createPagedList<AuditEntry>(async (cursor) => {
-    const query: AuditQuery = { limit: "50", cursor, action: filters.action || undefined };
+    const query: AuditQuery = {
+      limit: "50",
+      cursor,
+      action: filters.action || undefined,
+      from: dayStart(filters.from),
+      to: dayStart(filters.to, true),
+    };
     if (filters.actor.trim()) {
       const id = await personId(filters.actor);
       if (!id) return { items: [], nextCursor: null };
@@ -35,9 +52,15 @@ export function createAuditStore() {
     const page = await gateway.listAudit(query);
     return { items: page.entries, nextCursor: page.nextCursor };
   });
+  // The action names come from the API (GET /api/admin/audit/actions), loaded by the page, once.
+  const [actions, setActions] = createSignal<AuditAction[]>([]);
   return {
     filters,
     list,
+    actions,
+    async loadActions() {
+      if (actions().length === 0) setActions((await gateway.auditActions()).actions);
+    },
     filter(patch: Partial<AuditFilters>) {
       setFilters(patch);
       return list.load();

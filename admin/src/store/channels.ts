@@ -27,6 +27,16 @@ export function createChannelsStore() {
     async setArchived(id: string, archived: boolean) {
       merge(id, (await gateway.setArchived(id, archived)).channel);
     },
+    async setDefault(id: string, isDefault: boolean) {
+      await gateway.setDefault(id, isDefault);
+      const row = list.state.items.find((c) => c.id === id);
+      if (row) list.upsert({ ...row, isDefault });
+    },
+    /** Member count changes (add, remove in the members panel) show in the table at once. */
+    countMembers(id: string, delta: number) {
+      const row = list.state.items.find((c) => c.id === id);
+      if (row) list.upsert({ ...row, memberCount: row.memberCount + delta });
+    },
   };
 }
 export type ChannelsStore = ReturnType<typeof createChannelsStore>;

@@ -3,9 +3,15 @@
 import { createContext, type JSX, useContext } from "solid-js";
 import { createAuditStore } from "./audit";
 import { createChannelsStore } from "./channels";
+import { createFilesStore } from "./files";
 import { createInvitesStore } from "./invites";
+import { createLiveStore } from "./live";
+import { createModerationStore } from "./moderation";
+import { createPushStore } from "./push";
 import { createSessionStore } from "./session";
+import { createSettingsStore } from "./settings";
 import { createStatsStore } from "./stats";
+import { createUserPageStore } from "./user-page";
 import { createUsersStore } from "./users";
 
 export function createStores() {
@@ -16,6 +22,12 @@ export function createStores() {
     channels: createChannelsStore(),
     audit: createAuditStore(),
     stats: createStatsStore(),
+    push: createPushStore(),
+    files: createFilesStore(),
+    moderation: createModerationStore(),
+    userPage: createUserPageStore(),
+    live: createLiveStore(),
+    settings: createSettingsStore(),
   };
 }
 export type Stores = ReturnType<typeof createStores>;

@@ -41,5 +41,10 @@ export function createPagedList<T extends { id: string }>(fetchPage: (cursor?: s
     );
   }
 
-  return { state, load, loadMore: () => load(true), upsert };
+  /** Takes an item out (deleted). */
+  function drop(id: string) {
+    setState("items", (items) => items.filter((i) => i.id !== id));
+  }
+
+  return { state, load, loadMore: () => load(true), upsert, drop };
 }

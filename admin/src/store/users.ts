@@ -1,7 +1,7 @@
 // The users slice: filters, the paged table, the selected user and every action on one.
 import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
-import { gateway, type OneTimeLink, type Role, type User, type UserQuery } from "../lib/api";
+import { type BulkAction, gateway, type OneTimeLink, type Role, type User, type UserQuery } from "../lib/api";
 import { createPagedList } from "./paged";
 
 export type Sort = "createdAt" | "name" | "email";
@@ -69,6 +69,12 @@ export function createUsersStore() {
     ban: (id: string, reason: string, until?: string) => changed(gateway.ban(id, reason, until)),
     unban: (id: string) => changed(gateway.unban(id)),
     signOut: (id: string) => gateway.signOut(id),
+    /** One action on several users; the table is read again, since each may have changed. */
+    async bulk(ids: string[], action: BulkAction, reason: string) {
+      const { results } = await gateway.bulk(ids, action, reason);
+      await list.load();
+      return results;
+    },
     resetLink: (id: string) => gateway.resetLink(id),
   };
 }

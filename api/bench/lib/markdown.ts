@@ -93,3 +93,31 @@ export function renderSection(
   }
   return lines.join("\n");
 }
+
+/** A scenario with a section of its own (the notifier): its table, the run that produced it and its notes. */
+export function renderOwnSection(
+  result: ScenarioResult,
+  run: RunInfo,
+  table: (results: ScenarioResult[]) => string,
+): string {
+  const m = run.machine;
+  const services = run.services
+    ? ` ${Object.entries(run.services)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}.`
+    : "";
+  return [
+    `## ${result.title} (\`bash ops/bench ${result.scenario}\`, api/bench/scenarios/${result.scenario}.ts)`,
+    "",
+    `\`${run.command}\`, ${result.startedAt.slice(0, 16).replace("T", " ")} UTC, commit ${m.commit}` +
+      `${m.dirty ? " + uncommitted changes" : ""}, ${result.seconds} s. Machine: ${m.cores} cores (${m.cpu}), ` +
+      `${m.memoryGb} GB RAM, Node ${m.node}, load average ${m.loadAvg.join("/")} at start, ` +
+      `${m.loadAvgAtEnd.join("/")} at end.${services}`,
+    "",
+    ...result.notes,
+    "",
+    table([result]),
+    ...(result.error ? ["", `**Error:** \`${result.error.split("\n")[0]}\``] : []),
+    ...result.problems.map((p) => `\n**Incorrect:** ${p}`),
+  ].join("\n");
+}

@@ -9,7 +9,7 @@ import { type Metric, metric } from "./report.js";
 
 export interface PhaseOptions {
   scenario: string;
-  targets: { worker: number; client: number; channelId: string }[];
+  targets: { worker: number; client: number; channelId: string; mention?: string }[];
   ratePerSec: number;
   warmupMs: number;
   measureMs: number;

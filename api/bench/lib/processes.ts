@@ -47,7 +47,7 @@ export interface NodeProcess {
 
 export interface SpawnOptions {
   name: string;
-  entry: "src/main.ts" | "src/persister/main.ts";
+  entry: "src/main.ts" | "src/persister/main.ts" | "src/notifications/main.ts" | "bench/peer/server.ts";
   env: Record<string, string>;
   /** Directory for a V8 CPU profile written at exit; none when unset. */
   profileDir?: string | undefined;
@@ -132,5 +132,17 @@ export function startPersisterNode(env: Record<string, string>, profileDir?: str
     env: { ...env, NODE_ID: "persister" },
     profileDir,
     readyText: "persister ready",
+  });
+}
+
+/** The standalone notifier (`bash ops/notifier`), serving its /metrics on `metricsPort`. */
+export function startNotifierNode(env: Record<string, string>, metricsPort: number, profileDir?: string) {
+  return spawnNode({
+    name: "notifier",
+    entry: "src/notifications/main.ts",
+    env: { ...env, NODE_ID: "notifier", NOTIFIER_METRICS_PORT: String(metricsPort) },
+    profileDir,
+    readyText: "notifier ready",
+    port: metricsPort,
   });
 }

@@ -145,14 +145,14 @@ export function mergeLatest<R extends object>(
 export const BEGIN = "<!-- bench-suite:start (written by `bash ops/bench`; edit api/bench, not this) -->";
 export const END = "<!-- bench-suite:end -->";
 
-/** Replaces the suite's section of BENCHMARKS.md (or appends it), leaving everything else untouched. */
-export function updateMarkdown(section: string) {
+/** Replaces a section of BENCHMARKS.md (by default the suite's; or appends it), leaving everything else untouched. */
+export function updateMarkdown(section: string, markers: { begin: string; end: string } = { begin: BEGIN, end: END }) {
   const file = path.join(repoRoot, "BENCHMARKS.md");
-  const body = `${BEGIN}\n${section.trim()}\n${END}`;
+  const body = `${markers.begin}\n${section.trim()}\n${markers.end}`;
   let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (start >= 0 && end > start) text = text.slice(0, start) + body + text.slice(end + END.length);
+  const start = text.indexOf(markers.begin);
+  const end = text.indexOf(markers.end);
+  if (start >= 0 && end > start) text = text.slice(0, start) + body + text.slice(end + markers.end.length);
   else text = `${text.trimEnd()}\n\n${body}\n`;
   writeFileSync(file, text);
   // The repository's lint (biome ci) formats Markdown too: leave the file as Biome would.

@@ -77,6 +77,11 @@ export async function createStack(scenario: string, extraEnv: Record<string, str
     ADMIN_PASSWORD: "owner-password-123",
     PERSISTER: "off",
     SEND_RATE_PER_10S: "100000",
+    // The load generators' 20,000 sockets all come from loopback.
+    SOCKETS_PER_IP: "1000000",
+    // One process per node (production's default is one per core, api-processes.ts): the per-node figures
+    // and the /proc readings of a node's pid mean one process. `--env API_PROCESSES=auto` for all cores.
+    API_PROCESSES: "1",
     ...extraEnv,
   };
   prefixes.add(prefix);

@@ -9,12 +9,16 @@ export interface ClientSpec {
   resume: boolean;
   /** Loopback source address (127.0.0.x), so 20,000 sockets do not exhaust one address's ports. */
   localAddress: string;
+  /** What the server speaks: Parley's protocol (default) or Socket.IO (the peer, scenarios/peer.ts). */
+  protocol?: "parley" | "socket.io";
 }
 
 export interface SendTarget {
   /** Index of the client within this worker (order of connect). */
   client: number;
   channelId: string;
+  /** A user this message names (`<@id>`), for the notifications scenario. */
+  mention?: string;
 }
 
 export type Command =

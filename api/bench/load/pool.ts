@@ -188,11 +188,16 @@ export class LoadPool {
 
   /** Sends at `ratePerSec` in total, split over the workers in proportion to their targets. */
   async send(
-    targets: { worker: number; client: number; channelId: string }[],
+    targets: { worker: number; client: number; channelId: string; mention?: string }[],
     opts: { ratePerSec: number; durationMs: number; tag: string; bodyBytes: number },
   ) {
     const byWorker: SendTarget[][] = this.workers.map(() => []);
-    for (const t of targets) byWorker[t.worker]?.push({ client: t.client, channelId: t.channelId });
+    for (const t of targets)
+      byWorker[t.worker]?.push({
+        client: t.client,
+        channelId: t.channelId,
+        ...(t.mention ? { mention: t.mention } : {}),
+      });
     const results = await Promise.all(
       byWorker.map((list, w) =>
         list.length === 0

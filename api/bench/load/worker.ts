@@ -1,6 +1,7 @@
 // A load-generator process (forked by pool.ts): holds thousands of protocol clients, sends at a fixed
 // open-loop rate, and checks every channel event it receives (gap-free, no duplicates) while timing it
 // against the send time carried in the message body. Reports counters once a second over IPC.
+import { io as ioClient, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { Histogram } from "../lib/histogram.js";
 import type {
@@ -45,7 +46,9 @@ interface ChannelState {
 }
 
 class Client {
-  ws!: WebSocket;
+  ws?: WebSocket;
+  /** The peer's clients (scenarios/peer.ts) speak Socket.IO instead of Parley's protocol. */
+  sio?: Socket;
   /** Last seq seen per channel, from the resume reply on. */
   readonly channels = new Map<string, ChannelState>();
   readonly pending = new Map<string, Pending>();
@@ -55,6 +58,22 @@ class Client {
   constructor(readonly spec: ClientSpec) {}
 
   connect(url: string): Promise<void> {
+    return this.spec.protocol === "socket.io" ? this.connectSocketIo(url) : this.connectParley(url);
+  }
+
+  private closed(code: number, label: string | number = code) {
+    if (this.closeCode !== null) return;
+    this.closeCode = code;
+    if (connected.has(this)) {
+      connected.delete(this);
+      totals.closed++;
+      closedCodes[label] = (closedCodes[label] ?? 0) + 1;
+    }
+    for (const p of this.pending.values()) p.done({ ok: false, code: `closed_${label}` });
+    this.pending.clear();
+  }
+
+  private connectParley(url: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`, {
         headers: { authorization: `Bearer ${this.spec.token}` },
@@ -71,20 +90,57 @@ class Client {
         resolve();
       });
       ws.on("message", (data) => onFrame(this, String(data)));
-      ws.on("close", (code) => {
-        this.closeCode = code;
-        if (connected.has(this)) {
-          connected.delete(this);
-          totals.closed++;
-          closedCodes[code] = (closedCodes[code] ?? 0) + 1;
-        }
-        for (const p of this.pending.values()) p.done({ ok: false, code: `closed_${code}` });
-        this.pending.clear();
-      });
+      ws.on("close", (code) => this.closed(code));
     });
   }
 
+  /** The peer sends the socket's channels (and their counters) once it joined their rooms: that is "resumed". */
+  private connectSocketIo(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // engine.io-client hands localAddress to its Node WebSocket (it is missing from its option types).
+      const options: Parameters<typeof ioClient>[1] & { localAddress: string } = {
+        transports: ["websocket"],
+        auth: { token: this.spec.token },
+        localAddress: this.spec.localAddress,
+        reconnection: false,
+        forceNew: true,
+        timeout: 60_000,
+      };
+      const sio = ioClient(url, options);
+      this.sio = sio;
+      sio.once("connect_error", (error) => reject(new Error(`connect refused: ${error.message}`)));
+      sio.once("ready", (ready: { channels: { channelId: string; toSeq: number }[] }) => {
+        if (this.spec.resume)
+          for (const c of ready.channels)
+            this.channels.set(c.channelId, { last: c.toSeq, received: 0, gaps: 0, duplicates: 0 });
+        resolve();
+      });
+      sio.on("channelEvent", (event: Parameters<typeof onEvent>[1]) => {
+        tick.frames.channelEvent = (tick.frames.channelEvent ?? 0) + 1;
+        if (this.spec.resume) onEvent(this, event);
+      });
+      sio.on("disconnect", (reason) => this.closed(1006, reason));
+    });
+  }
+
+  terminate() {
+    this.ws?.terminate();
+    this.sio?.disconnect();
+  }
+
   request(type: string, payload: Record<string, unknown>): Promise<Outcome> {
+    const sio = this.sio;
+    if (sio) {
+      const at = now();
+      return new Promise((resolve) => {
+        sio.timeout(REPLY_TIMEOUT_MS).emit(type, payload, (error: unknown, reply: ReplyFrame) => {
+          tick.frames.reply = (tick.frames.reply ?? 0) + 1;
+          if (error) return resolve({ ok: false, code: this.closeCode === null ? "no_reply" : "closed" });
+          if (reply.ok) tick.ackLatency.record(now() - at);
+          resolve(reply.ok ? { ok: true, result: reply.result } : { ok: false, code: String(reply.error?.code) });
+        });
+      });
+    }
     const id = String(this.nextId++);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -98,9 +154,15 @@ class Client {
           resolve(outcome);
         },
       });
-      this.ws.send(JSON.stringify({ id, type, ...payload }));
+      this.ws?.send(JSON.stringify({ id, type, ...payload }));
     });
   }
+}
+
+interface ReplyFrame {
+  ok: boolean;
+  result?: unknown;
+  error?: { code?: string };
 }
 
 const clients: Client[] = [];
@@ -189,7 +251,7 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number)
     clients.push(client);
     try {
       await client.connect(url);
-      if (spec.resume) {
+      if (spec.resume && spec.protocol !== "socket.io") {
         const reply = await client.request("resume", { positions: {} });
         if (!reply.ok) throw new Error(`resume failed: ${reply.code}`);
         const { channels } = reply.result as { channels: { channelId: string; toSeq: number }[] };
@@ -201,7 +263,7 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number)
     } catch (error) {
       result.failed++;
       if (result.firstErrors.length < 5) result.firstErrors.push(String((error as Error).message ?? error));
-      client.ws?.terminate();
+      client.terminate();
     }
   };
   await Promise.all(
@@ -231,7 +293,8 @@ async function sendAtRate(cmd: Extract<Command, { cmd: "send" }>): Promise<SendR
     if (inFlight.size >= MAX_OUTSTANDING) return error("skipped_backlog");
     // Unique per send: a reused (author, clientId) is, rightly, a duplicate of the earlier message.
     const clientId = `${cmd.tag}-${runNonce}-${WORKER}-${n++}`;
-    const body = `t=${now().toFixed(3)} ${clientId} ${padding}`;
+    const named = target.mention ? `<@${target.mention}> ` : "";
+    const body = `t=${now().toFixed(3)} ${named}${clientId} ${padding}`;
     result.sent++;
     tick.sent++;
     const p = client.request("sendMessage", { channelId: target.channelId, clientId, body }).then((reply) => {
@@ -324,7 +387,7 @@ process.on("message", async (request: Request) => {
     else if (request.cmd === "send") result = await sendAtRate(request);
     else if (request.cmd === "verify") result = verify();
     else {
-      for (const client of clients) client.ws?.terminate();
+      for (const client of clients) client.terminate();
       result = null;
       setTimeout(() => process.exit(0), 50);
     }

@@ -1,8 +1,10 @@
 // What a signed-in user does to their own account: profile, password, sessions.
 import { recordAudit } from "../audit/record.js";
 import { AppError, notFound } from "../errors.js";
+import { removeUploaded } from "../files/avatars.js";
 import { enforceLimit, type Limit } from "../lib/rate-limit.js";
 import type { Services } from "../services.js";
+import { checkNameNotConfusable } from "./display-names.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 import { announceRevoked, deleteSession, deleteUserSessions } from "./revoke.js";
 import type { Authenticated } from "./sessions.js";
@@ -16,17 +18,26 @@ export interface ProfileEdit {
   displayName?: string | undefined;
   avatarUrl?: string | null | undefined;
   statusText?: string | null | undefined;
+  statusEmoji?: string | null | undefined;
   timeZone?: string | undefined;
 }
 
-export function doUpdateProfile(services: Services, userId: string, edit: ProfileEdit) {
-  return services.db.user.update({
+export async function doUpdateProfile(services: Services, userId: string, edit: ProfileEdit) {
+  if (edit.displayName !== undefined) await checkNameNotConfusable(services.db, edit.displayName, userId);
+  const before =
+    edit.avatarUrl === undefined
+      ? null
+      : await services.db.user.findUnique({ where: { id: userId }, select: { avatarUrl: true } });
+  const updated = await services.db.user.update({
     where: { id: userId },
     data: {
       ...edit,
       ...(edit.displayName === undefined ? {} : { nameKey: nameKeyOf(edit.displayName) }),
     },
   });
+  // An uploaded picture replaced by a URL, or taken away: its stored image goes too.
+  if (before && before.avatarUrl !== updated.avatarUrl) await removeUploaded(services, userId, before.avatarUrl);
+  return updated;
 }
 
 /** Needs the current password; signs out every other session (someone may have learned the old one). */
@@ -67,6 +78,11 @@ export async function doRevokeOtherSessions(services: Services, auth: Authentica
   const revoked = await deleteUserSessions(services.db, auth.user.id, auth.session.id);
   await announceRevoked(services, revoked, "signedOut");
   return revoked.ids.length;
+}
+
+/** Every session of the user, this one included; every socket of theirs closes. */
+export async function doRevokeAllSessions(services: Services, userId: string) {
+  await announceRevoked(services, await deleteUserSessions(services.db, userId), "signedOut");
 }
 
 export async function doLogout(services: Services, auth: Authenticated) {

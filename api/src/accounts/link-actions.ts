@@ -1,20 +1,36 @@
 // Using a one-time link: set a password (new account or reset), or accept an invite. Each is one
 // transaction: the link is claimed, the account written and the audit entry added together, or nothing.
 import { recordAudit } from "../audit/record.js";
+import { announceDefaultJoins, joinDefaultChannels } from "../channels/defaults.js";
 import { AppError, conflict } from "../errors.js";
 import type { Invite, PasswordToken } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import type { Services } from "../services.js";
 import { nameKeyOf } from "./actions.js";
+import { checkNameNotConfusable } from "./display-names.js";
 import { hashToken } from "./links.js";
 import { checkCanSignIn } from "./login.js";
 import { hashPassword } from "./passwords.js";
 import { announceRevoked, deleteUserSessions } from "./revoke.js";
 import { createSession, type SessionMeta } from "./sessions.js";
 
-const invalidLink = (message: string) => new AppError(400, "invalid_link", message);
+/** Why a link does not work; clients show a page for each (details.reason of the 400 `invalid_link`). */
+export type LinkProblem = "invalid" | "used" | "expired" | "revoked" | "used_up";
 
-/** Sets the password, signs out every session, then signs this browser in. */
+const MESSAGES: Record<LinkProblem, string> = {
+  invalid: "This link is not valid.",
+  used: "This link was already used.",
+  expired: "This link has expired: ask an admin for a new one.",
+  revoked: "This invite was revoked.",
+  used_up: "This invite has been used up.",
+};
+
+const invalidLink = (reason: LinkProblem) => new AppError(400, "invalid_link", MESSAGES[reason], { reason });
+
+/**
+ * Sets the password, signs out every session, then signs this browser in. A new account's first password
+ * (a setup link) also puts it in the workspace's default channels.
+ */
 export async function doSetPassword(services: Services, input: { token: string; password: string }, meta: SessionMeta) {
   const { db } = services;
   const id = hashToken(input.token);
@@ -22,12 +38,12 @@ export async function doSetPassword(services: Services, input: { token: string; 
   // Hashing (argon2, the costly part) only for a link that works, so junk tokens cost next to nothing.
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
-  const { user, revoked } = await db.$transaction(async (tx) => {
+  const { user, revoked, joined } = await db.$transaction(async (tx) => {
     const claimed = await tx.passwordToken.updateMany({
       where: { id, usedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now },
     });
-    if (claimed.count === 0) throw invalidLink("This link was already used.");
+    if (claimed.count === 0) throw invalidLink("used");
     checkCanSignIn(await tx.user.findUniqueOrThrow({ where: { id: link.userId } }));
     const user = await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
     await recordAudit(tx, {
@@ -38,9 +54,11 @@ export async function doSetPassword(services: Services, input: { token: string; 
       ip: meta.ip,
       details: { purpose: link.purpose },
     });
-    return { user, revoked: await deleteUserSessions(tx, user.id) };
+    const joined = link.purpose === "setup" ? await joinDefaultChannels(tx, user.id) : [];
+    return { user, revoked: await deleteUserSessions(tx, user.id), joined };
   });
   await announceRevoked(services, revoked, "signedOut");
+  await announceDefaultJoins(services, user.id, joined);
   const { token, session } = await createSession(db, user.id, services.config.SESSION_DAYS, meta);
   return { user, token, expiresAt: session.expiresAt };
 }
@@ -52,7 +70,7 @@ export interface AcceptInvite {
   password: string;
 }
 
-/** Creates the account with the invite's role and signs it in. */
+/** Creates the account with the invite's role, puts it in the default channels and signs it in. */
 export async function doAcceptInvite(services: Services, input: AcceptInvite, meta: SessionMeta) {
   const { db } = services;
   const invite = checkInviteUsable(
@@ -60,16 +78,17 @@ export async function doAcceptInvite(services: Services, input: AcceptInvite, me
     new Date(),
   );
   const { role } = invite;
+  await checkNameNotConfusable(db, input.displayName);
   const passwordHash = await hashPassword(input.password);
   const now = new Date();
   try {
-    const user = await db.$transaction(async (tx) => {
+    const { user, joined } = await db.$transaction(async (tx) => {
       // Claims a use only while the invite still has one: two people racing for the last use can't both win.
       const claimed = await tx.invite.updateMany({
         where: { id: invite.id, revokedAt: null, expiresAt: { gt: now }, uses: { lt: tx.invite.fields.maxUses } },
         data: { uses: { increment: 1 } },
       });
-      if (claimed.count === 0) throw invalidLink("This invite has been used up.");
+      if (claimed.count === 0) throw invalidLink("used_up");
       const user = await tx.user.create({
         data: {
           email: input.email,
@@ -87,8 +106,9 @@ export async function doAcceptInvite(services: Services, input: AcceptInvite, me
         ip: meta.ip,
         details: { userId: user.id, email: user.email, role },
       });
-      return user;
+      return { user, joined: await joinDefaultChannels(tx, user.id) };
     });
+    await announceDefaultJoins(services, user.id, joined);
     const { token, session } = await createSession(db, user.id, services.config.SESSION_DAYS, meta);
     return { user, token, expiresAt: session.expiresAt };
   } catch (error) {
@@ -97,17 +117,29 @@ export async function doAcceptInvite(services: Services, input: AcceptInvite, me
   }
 }
 
+export function tokenProblem(token: PasswordToken | null, now: Date): LinkProblem | null {
+  if (!token) return "invalid";
+  if (token.usedAt) return "used";
+  if (token.expiresAt <= now) return "expired";
+  return null;
+}
+
+export function inviteProblem(invite: Invite | null, now: Date): LinkProblem | null {
+  if (!invite) return "invalid";
+  if (invite.revokedAt) return "revoked";
+  if (invite.expiresAt <= now) return "expired";
+  if (invite.uses >= invite.maxUses) return "used_up";
+  return null;
+}
+
 function checkTokenUsable(token: PasswordToken | null, now: Date): PasswordToken {
-  if (!token) throw invalidLink("This link is not valid.");
-  if (token.usedAt) throw invalidLink("This link was already used.");
-  if (token.expiresAt <= now) throw invalidLink("This link has expired: ask an admin for a new one.");
+  const problem = tokenProblem(token, now);
+  if (problem || !token) throw invalidLink(problem ?? "invalid");
   return token;
 }
 
 function checkInviteUsable(invite: Invite | null, now: Date): Invite {
-  if (!invite) throw invalidLink("This invite is not valid.");
-  if (invite.revokedAt) throw invalidLink("This invite was revoked.");
-  if (invite.expiresAt <= now) throw invalidLink("This invite has expired: ask an admin for a new one.");
-  if (invite.uses >= invite.maxUses) throw invalidLink("This invite has been used up.");
+  const problem = inviteProblem(invite, now);
+  if (problem || !invite) throw invalidLink(problem ?? "invalid");
   return invite;
 }

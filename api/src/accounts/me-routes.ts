@@ -2,11 +2,27 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { clientIp } from "../lib/client-ip.js";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
+import { userText } from "../lib/user-text.js";
 import { clearSessionCookie, requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
-import { doChangePassword, doRevokeOtherSessions, doRevokeSession, doUpdateProfile } from "./actions.js";
+import {
+  doChangePassword,
+  doRevokeAllSessions,
+  doRevokeOtherSessions,
+  doRevokeSession,
+  doUpdateProfile,
+} from "./actions.js";
 import { listSessions } from "./queries.js";
-import { DisplayNameSchema, NewPasswordSchema, TimeZoneSchema, UserEnvelope, userView } from "./schemas.js";
+import {
+  DisplayNameSchema,
+  NewPasswordSchema,
+  PasswordSchema,
+  StatusEmojiSchema,
+  StatusTextSchema,
+  TimeZoneSchema,
+  UserEnvelope,
+  userView,
+} from "./schemas.js";
 
 const tags = ["me"];
 const signedInErrors = errorResponses(401, 403);
@@ -25,12 +41,12 @@ const SessionSchema = z
 
 const ProfileEdit = z.strictObject({
   displayName: DisplayNameSchema.optional(),
-  avatarUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
+  avatarUrl: userText("token", { max: 2048 })
+    .pipe(z.url({ protocol: /^https?$/ }))
     .nullable()
     .optional(),
-  statusText: z.string().trim().max(100).nullable().optional(),
+  statusText: StatusTextSchema.nullable().optional(),
+  statusEmoji: StatusEmojiSchema.nullable().optional(),
   timeZone: TimeZoneSchema.optional(),
 });
 
@@ -46,7 +62,7 @@ const editMe = createRoute({
   method: "patch",
   path: "/",
   tags,
-  summary: "Edit display name, avatar URL, status text or time zone",
+  summary: "Edit display name, avatar URL, status (text and emoji) or time zone",
   request: jsonBody(ProfileEdit),
   responses: { 200: json(UserEnvelope, "The user as edited"), ...errorResponses(400, 401, 403) },
 });
@@ -56,7 +72,7 @@ const changePassword = createRoute({
   path: "/password",
   tags,
   summary: "Change the password (needs the current one); signs out every other session",
-  request: jsonBody(z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: NewPasswordSchema })),
+  request: jsonBody(z.strictObject({ currentPassword: PasswordSchema, newPassword: NewPasswordSchema })),
   responses: { 204: { description: "Changed" }, ...errorResponses(400, 401, 403, 429) },
 });
 
@@ -83,6 +99,14 @@ const revokeOthers = createRoute({
   tags,
   summary: "Sign out every session but this one",
   responses: { 200: json(z.object({ revoked: z.number().int() }), "How many were signed out"), ...signedInErrors },
+});
+
+const revokeAll = createRoute({
+  method: "post",
+  path: "/sessions/revoke-all",
+  tags,
+  summary: "Sign out everywhere, this session too (every socket of mine closes)",
+  responses: { 204: { description: "Signed out everywhere; the cookie is cleared" }, ...signedInErrors },
 });
 
 export function meRoutes(services: Services) {
@@ -117,7 +141,10 @@ export function meRoutes(services: Services) {
       if (id === session.id) clearSessionCookie(c);
       return c.body(null, 204);
     })
-    .openapi(revokeOthers, async (c) =>
-      c.json({ revoked: await doRevokeOtherSessions(services, requireUser(c)) }, 200),
-    );
+    .openapi(revokeOthers, async (c) => c.json({ revoked: await doRevokeOtherSessions(services, requireUser(c)) }, 200))
+    .openapi(revokeAll, async (c) => {
+      await doRevokeAllSessions(services, requireUser(c).user.id);
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    });
 }

@@ -1,6 +1,7 @@
 // Revoking sessions takes effect at once on every node. In the transaction the rows go, so no request
 // authenticates with them again; after the commit every node is told to close the user's sockets, and a
 // ban leaves a marker so the old cookie answers 403 `banned` with the reason instead of a bare 401.
+// A session's push devices go with it (PushDevice.sessionId cascades): a revoked session is never pushed to.
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Kv } from "../lib/kv.js";
 import type { Db } from "../lib/prisma.js";

@@ -2,7 +2,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listAudit } from "../audit/queries.js";
 import { AUDIT_ACTIONS } from "../audit/record.js";
+import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, openApiRouter } from "../lib/openapi.js";
+import { userText } from "../lib/user-text.js";
 import type { Services } from "../services.js";
 import { tags } from "./schemas.js";
 
@@ -35,11 +37,11 @@ const list = createRoute({
     query: z.object({
       actorId: z.uuid().optional(),
       action: z.enum(AUDIT_ACTIONS).optional(),
-      targetId: z.string().max(320).optional(),
+      targetId: userText("token", { max: 320 }).optional(),
       from: isoDate.optional().openapi({ description: "Inclusive" }),
       to: isoDate.optional().openapi({ description: "Exclusive" }),
       limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().max(512).optional(),
+      cursor: CursorQuery.optional(),
     }),
   },
   responses: {
@@ -48,22 +50,35 @@ const list = createRoute({
   },
 });
 
+const actions = createRoute({
+  method: "get",
+  path: "/actions",
+  tags: tags.audit,
+  summary: "Every audit action name, in the order the dashboard lists them (the one list; filters use it)",
+  responses: {
+    200: json(z.object({ actions: z.array(z.enum(AUDIT_ACTIONS)) }), "The names"),
+    ...errorResponses(401, 403),
+  },
+});
+
 export function auditRoutes(services: Services) {
-  return openApiRouter().openapi(list, async (c) => {
-    const { entries, people, nextCursor } = await listAudit(services.db, c.req.valid("query"));
-    const view = entries.map((entry) => ({
-      id: String(entry.id),
-      at: entry.at.toISOString(),
-      action: entry.action as (typeof AUDIT_ACTIONS)[number],
-      actorId: entry.actorId,
-      actor: (entry.actorId && people.get(entry.actorId)) || null,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      target: (entry.targetType === "user" && entry.targetId && people.get(entry.targetId)) || null,
-      reason: entry.reason,
-      ip: entry.ip,
-      details: entry.details,
-    }));
-    return c.json({ entries: view, nextCursor }, 200);
-  });
+  return openApiRouter()
+    .openapi(actions, (c) => c.json({ actions: [...AUDIT_ACTIONS] }, 200))
+    .openapi(list, async (c) => {
+      const { entries, people, nextCursor } = await listAudit(services.db, c.req.valid("query"));
+      const view = entries.map((entry) => ({
+        id: String(entry.id),
+        at: entry.at.toISOString(),
+        action: entry.action as (typeof AUDIT_ACTIONS)[number],
+        actorId: entry.actorId,
+        actor: (entry.actorId && people.get(entry.actorId)) || null,
+        targetType: entry.targetType,
+        targetId: entry.targetId,
+        target: (entry.targetType === "user" && entry.targetId && people.get(entry.targetId)) || null,
+        reason: entry.reason,
+        ip: entry.ip,
+        details: entry.details,
+      }));
+      return c.json({ entries: view, nextCursor }, 200);
+    });
 }

@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { RoleSchema } from "../accounts/schemas.js";
 import type { Invite } from "../generated/prisma/client.js";
+import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
 import type { Services } from "../services.js";
 import { actorOf } from "./guard.js";
@@ -62,7 +63,7 @@ const list = createRoute({
     query: z.object({
       status: z.enum(["active", "all"]).default("all"),
       limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.string().max(512).optional(),
+      cursor: CursorQuery.optional(),
     }),
   },
   responses: {

@@ -1,10 +1,17 @@
 // Role changes, deactivation, bans and forced sign-out. Each is one transaction (target locked, change,
 // audit entry); revoking sessions is announced to every node only after the commit.
-import { announceRevoked, deleteUserSessions, type RevokedSessions, type RevokeReason } from "../accounts/revoke.js";
+import {
+  announceRevoked,
+  deleteSession,
+  deleteUserSessions,
+  type RevokedSessions,
+  type RevokeReason,
+} from "../accounts/revoke.js";
 import { effectiveState } from "../accounts/user-state.js";
 import { recordAudit } from "../audit/record.js";
-import { conflict } from "../errors.js";
+import { AppError, conflict, notFound } from "../errors.js";
 import type { Role, User } from "../generated/prisma/client.js";
+import { sendUserControl } from "../realtime/control.js";
 import type { Services } from "../services.js";
 import { type Actor, checkCanGrant, checkNotSelf } from "./guard.js";
 import { checkOwnersRemain, type Tx, withTarget } from "./target.js";
@@ -19,15 +26,18 @@ async function finish(services: Services, outcome: Outcome, reason: RevokeReason
   return outcome.user;
 }
 
+/** Open sockets judge their next frame by the new role anyway; after the commit they also hear of it at once. */
 export async function doChangeRole(services: Services, actor: Actor, id: string, role: Role, reason?: string) {
   checkCanGrant(actor, role);
-  return withTarget(services, actor, id, async (tx, target) => {
-    if (target.role === role) return target;
+  const { user, changed } = await withTarget(services, actor, id, async (tx, target) => {
+    if (target.role === role) return { user: target, changed: false };
     if (target.role === "owner") await checkOwnersRemain(tx, target.id);
     const user = await tx.user.update({ where: { id }, data: { role } });
     await audit(tx, actor, target, "user.role_changed", { reason, details: { from: target.role, to: role } });
-    return user;
+    return { user, changed: true };
   });
+  if (changed) await sendUserControl(services.bus, id, { type: "roleChanged", role });
+  return user;
 }
 
 export async function doDeactivate(services: Services, actor: Actor, id: string, reason?: string) {
@@ -92,4 +102,40 @@ export async function doSignOut(services: Services, actor: Actor, id: string, re
   });
   await finish(services, outcome, "signedOut");
   return outcome.revoked?.ids.length ?? 0;
+}
+
+/** Ends one session of the user (one browser); its sockets close at once everywhere. */
+export async function doSignOutSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+  sessionId: string,
+  reason?: string,
+) {
+  const outcome = await withTarget(services, actor, id, async (tx, target): Promise<Outcome> => {
+    const revoked = await deleteSession(tx, id, sessionId);
+    if (revoked.ids.length === 0) throw notFound("Session");
+    await audit(tx, actor, target, "user.signed_out", { reason, details: { sessions: 1 } });
+    return { user: target, revoked };
+  });
+  await finish(services, outcome, "signedOut");
+}
+
+export const BULK_ACTIONS = ["deactivate", "sign-out"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** One action on each selected user in turn; one refusal (yourself, the last owner) does not stop the rest. */
+export async function doBulk(services: Services, actor: Actor, ids: string[], action: BulkAction, reason?: string) {
+  const results: { id: string; ok: boolean; error?: { code: string; message: string } }[] = [];
+  for (const id of new Set(ids)) {
+    try {
+      if (action === "deactivate") await doDeactivate(services, actor, id, reason);
+      else await doSignOut(services, actor, id, reason);
+      results.push({ id, ok: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      results.push({ id, ok: false, error: { code: error.code, message: error.message } });
+    }
+  }
+  return results;
 }

@@ -1,6 +1,7 @@
 // Creating and editing accounts, and issuing set-password links. Parley has no self sign-up: an account
 // starts here (or from an invite) and its owner sets a password through the one-time link.
 import { nameKeyOf } from "../accounts/actions.js";
+import { checkNameNotConfusable } from "../accounts/display-names.js";
 import { issuePasswordLink } from "../accounts/links.js";
 import { recordAudit } from "../audit/record.js";
 import { conflict } from "../errors.js";
@@ -30,6 +31,7 @@ export interface NewUser {
 /** The account and a one-time link for its owner to set a password. */
 export async function doCreateUser(services: Services, actor: Actor, input: NewUser) {
   checkCanGrant(actor, input.role);
+  await checkNameNotConfusable(services.db, input.displayName);
   return mapDuplicate(
     services.db.$transaction(async (tx) => {
       const user = await tx.user.create({ data: { ...input, nameKey: nameKeyOf(input.displayName) } });
@@ -54,6 +56,7 @@ export interface UserEdit {
 }
 
 export async function doEditUser(services: Services, actor: Actor, id: string, edit: UserEdit) {
+  if (edit.displayName !== undefined) await checkNameNotConfusable(services.db, edit.displayName, id);
   return mapDuplicate(
     withTarget(services, actor, id, async (tx, target) => {
       const { reason, ...fields } = edit;

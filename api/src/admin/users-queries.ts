@@ -41,7 +41,7 @@ export async function searchUsers(db: Db, search: UserSearch) {
   const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   const select = Prisma.sql`
     SELECT "id", "email", "nameKey", "displayName", "role", "state", "banReason", "bannedUntil", "avatarUrl",
-           "statusText", "timeZone", "lastSeenAt", "createdAt", ("passwordHash" IS NOT NULL) AS "hasPassword",
+           "statusText", "statusEmoji", "timeZone", "lastSeenAt", "createdAt", ("passwordHash" IS NOT NULL) AS "hasPassword",
            ${COLUMN[search.sort]} AS "key"
     FROM "User" ${where}`;
   const order = orderBy(search);

@@ -10,7 +10,9 @@ import {
   UserStateSchema,
   userView,
 } from "../accounts/schemas.js";
+import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
+import { userText } from "../lib/user-text.js";
 import type { Services } from "../services.js";
 import { actorOf } from "./guard.js";
 import { LinkSchema, tags, UserIdParam } from "./schemas.js";
@@ -20,13 +22,13 @@ import { getUser, searchUsers, USER_SORTS } from "./users-queries.js";
 const adminErrors = errorResponses(400, 401, 403);
 
 const ListQuery = z.object({
-  q: z.string().trim().max(100).optional().openapi({ description: "Email or display-name prefix, any case" }),
+  q: userText("line", { max: 100 }).optional().openapi({ description: "Email or display-name prefix, any case" }),
   role: RoleSchema.optional(),
   state: UserStateSchema.optional(),
   sort: z.enum(USER_SORTS).default("createdAt"),
   order: z.enum(["asc", "desc"]).optional().openapi({ description: "Default: newest first, names and emails A→Z" }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional().openapi({ description: "nextCursor of the previous page" }),
+  cursor: CursorQuery.optional(),
 });
 
 const list = createRoute({

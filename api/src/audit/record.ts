@@ -21,6 +21,20 @@ export const AUDIT_ACTIONS = [
   "user.ban_expired",
   "user.signed_out",
   "user.reset_link_created",
+  "channel.default_changed",
+  "channel.created",
+  "channel.renamed",
+  "channel.topic_changed",
+  "channel.archived",
+  "channel.unarchived",
+  "channel.members_added",
+  "channel.member_removed",
+  "channel.message_deleted",
+  "workspace.push_settings_changed",
+  "workspace.file_settings_changed",
+  "workspace.settings_changed",
+  "retention.purged",
+  "file.deleted",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -29,7 +43,7 @@ export interface AuditEntry {
   /** Who did it; null for the system (an expired ban) or an unknown party (failed logins). */
   actorId: string | null;
   action: AuditAction;
-  targetType?: "user" | "invite" | "email";
+  targetType?: "user" | "invite" | "email" | "channel" | "workspace" | "file";
   targetId?: string;
   reason?: string | null | undefined;
   ip?: string | null | undefined;

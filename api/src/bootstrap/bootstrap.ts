@@ -40,6 +40,7 @@ async function createFirst(db: Db, email: string, passwordHash: string) {
         name: "general",
         purpose: "Everyone, everything.",
         createdById: owner.id,
+        isDefault: true,
         members: { create: { userId: owner.id, role: "admin" } },
       },
     });

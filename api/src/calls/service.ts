@@ -1,50 +1,52 @@
 // Calls on this API node: who may do what (channel members join, workspace admins end and remove), the
 // sockets that are in a call here, and the forwarding of their requests to the SFU hosting the call. The
-// SFU owns the call's state; this node only remembers which of its sockets is in which call.
+// SFU owns the call's state; this node only remembers which of its sockets is in which call, and keeps
+// the channel's view right (callStarted/callEnded in its log, the roster to its members).
 import { randomUUID } from "node:crypto";
-import { SfuRequestError } from "sfu/client";
-import type { CallEvent, PeerMethod, RequestData, SfuEventFrame, SfuResults } from "sfu/protocol";
+import type { PeerMethod, RequestData, SfuEventFrame, SfuResults, SfuRosterFrame } from "sfu/protocol";
 import { checkIsMember } from "../channels/access.js";
 import { AppError, forbidden } from "../errors.js";
 import { isWorkspaceAdmin } from "../messages/checks.js";
+import type { AccessChange } from "../realtime/control.js";
 import { emitChannelEvents } from "../realtime/emit.js";
+import { publishEphemeral } from "../realtime/ephemeral.js";
 import type { SocketContext } from "../realtime/handlers.js";
-import type { CallJoined, ServerFrame } from "../realtime/protocol.js";
+import type { CallJoined, CallsAvailability, LiveCall, ServerFrame } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
-import { type CallRecord, claimCall, claimEnd, findCall, findCallById, forgetCall } from "./directory.js";
+import { checkStillMember, memberChannelIds } from "./access.js";
+import {
+  type CallRecord,
+  claimCall,
+  findCall,
+  findCalls,
+  forgetCall,
+  noteParticipant,
+  swapInstance,
+} from "./directory.js";
+import { type CallEnded, endCallsOf, recordSfuEnd } from "./ends.js";
+import { callEventId } from "./event-ids.js";
+import { LocalPeers } from "./local-peers.js";
+import { asked, codeOf, toAppError } from "./sfu-errors.js";
 import { SfuNodes } from "./sfu-nodes.js";
 
-type LocalPeer = { peerId: string; userId: string; record: CallRecord; send(frame: ServerFrame): void };
 type Forwarded = Exclude<PeerMethod, "join" | "leave">;
+export type LeaveReason = "left" | "disconnected" | "removed";
 
-// The SFU's error codes pass through to the client with a fitting HTTP-like status.
-const statusOf: Record<string, 400 | 404 | 409 | 410 | 429 | 502 | 503> = {
-  bad_request: 400,
-  cannot_consume: 400,
-  bitrate_limit: 400,
-  not_found: 404,
-  not_joined: 409,
-  already_joined: 409,
-  call_full: 409,
-  too_many_producers: 409,
-  call_ended: 410,
-  too_many_transports: 429,
-  sfu_unavailable: 503,
+export type CallServiceHooks = {
+  /** Sends a frame to every socket of this node (calls becoming available or not). */
+  broadcast(frame: ServerFrame): void;
 };
 
-function toAppError(error: unknown): unknown {
-  if (!(error instanceof SfuRequestError)) return error;
-  return new AppError(statusOf[error.code] ?? 502, error.code, error.message, error.details);
-}
-
-const sfuCode = (error: unknown) => (error instanceof SfuRequestError ? error.code : undefined);
-
 export class CallService {
-  /** This node's sockets in a call, by connection id (which is also the peer id at the SFU). */
-  private readonly peers = new Map<string, LocalPeer>();
+  private readonly peers = new LocalPeers();
   private readonly nodes: SfuNodes;
+  /** SFU processes already known to be gone (their calls ended once). */
+  private readonly gone = new Set<string>();
 
-  constructor(private readonly services: Services) {
+  constructor(
+    private readonly services: Services,
+    hooks: CallServiceHooks,
+  ) {
     const { SFU_URLS, SFU_SECRET, NODE_ID } = services.config;
     if (SFU_URLS.length > 0 && !SFU_SECRET) {
       throw new Error(
@@ -56,9 +58,32 @@ export class CallService {
       secret: SFU_SECRET ?? "",
       nodeId: NODE_ID,
       logger: services.logger,
-      onEvent: (frame) => this.onSfuEvent(frame),
-      onLost: (url) => this.onSfuLost(url),
+      onEvent: (url, frame) => this.onSfuEvent(url, frame),
+      onRoster: (frame) => this.onRoster(frame),
+      onConnected: (url, instanceId) => this.onConnected(url, instanceId),
+      onDropped: (url) => this.onDropped(url),
+      onGone: (_url, instanceId) => this.onGone(instanceId),
+      onAvailability: (state) => hooks.broadcast({ type: "callsAvailability", state }),
     });
+  }
+
+  /** Connects to the SFUs in the background (calls turn on when one answers). */
+  start() {
+    this.nodes.start();
+  }
+
+  status(): { state: CallsAvailability } {
+    return { state: this.nodes.availability };
+  }
+
+  /** ctx.user is the user as this frame found them (the socket re-reads it for every frame). */
+  private checkAdmin(ctx: SocketContext, what: string) {
+    if (!isWorkspaceAdmin(ctx.user)) throw forbidden(`Only workspace admins can ${what}.`, "not_admin");
+  }
+
+  /** The SFUs as the admin's live operations show them. */
+  sfuStatus() {
+    return this.nodes.infos();
   }
 
   private checkEnabled() {
@@ -67,25 +92,23 @@ export class CallService {
     }
   }
 
-  private checkAdmin(ctx: SocketContext, what: string) {
-    if (!isWorkspaceAdmin(ctx.user)) throw forbidden(`Only workspace admins can ${what}.`, "not_admin");
-  }
-
   /** Joins the channel's call; with `start`, starts one when none runs. A socket is in one call at most. */
   async join(ctx: SocketContext, channelId: string, start: boolean): Promise<CallJoined> {
     this.checkEnabled();
     const { db, kv } = this.services;
     await checkIsMember(db, ctx.user, channelId);
-    await this.leave(ctx.connectionId);
+    await this.leave(ctx.connectionId, "left");
     for (let attempt = 0; ; attempt++) {
       let record = await findCall(kv, channelId);
       let created = false;
       if (!record) {
         if (!start) throw new AppError(404, "no_call", "No call is running in this channel; start one.");
-        const draft = {
+        const sfu = await this.nodes.pick();
+        const draft: CallRecord = {
           callId: randomUUID(),
           channelId,
-          sfuUrl: await this.nodes.pick(),
+          sfuUrl: sfu.url,
+          sfuInstance: sfu.instanceId,
           startedBy: ctx.user.id,
           startedAt: new Date().toISOString(),
         };
@@ -97,40 +120,57 @@ export class CallService {
         const joined = await client.request(
           "join",
           { callId: record.callId, peerId },
-          { userId: ctx.user.id, displayName: ctx.user.displayName },
+          {
+            userId: ctx.user.id,
+            displayName: ctx.user.displayName,
+            instanceId: record.sfuInstance,
+            channelId,
+          },
         );
-        this.peers.set(peerId, { peerId, userId: ctx.user.id, record, send: ctx.send });
+        this.peers.add({ peerId, userId: ctx.user.id, sessionId: ctx.sessionId, record, send: ctx.send });
+        await noteParticipant(kv, record.callId, ctx.user.id);
         if (created) {
           await emitChannelEvents(this.services.log, [
-            { type: "callStarted", channelId, actorId: ctx.user.id, data: { callId: record.callId } },
+            {
+              eventId: callEventId(record.callId, "started"),
+              type: "callStarted",
+              channelId,
+              actorId: ctx.user.id,
+              data: { callId: record.callId },
+            },
           ]);
         }
         return { ...joined, callId: record.callId, channelId, peerId, started: created };
       } catch (error) {
-        // The directory named a call that ended meanwhile, or an SFU that is gone: forget it, and start
-        // afresh (once) when starting is what was asked.
-        const code = sfuCode(error) ?? (error instanceof AppError ? error.code : undefined);
+        // The directory named a call that ended meanwhile, or one on an SFU process that is gone: forget
+        // it, and start afresh (once) when starting is what was asked.
+        const code = codeOf(error);
         if (code !== "call_ended" && code !== "sfu_unavailable") throw toAppError(error);
-        await forgetCall(kv, record);
-        if (attempt > 0 || (!start && code === "sfu_unavailable")) throw toAppError(error);
+        const now = this.nodes.instanceAt(record.sfuUrl);
+        if (now && now !== record.sfuInstance) await this.onGone(record.sfuInstance);
+        else await forgetCall(kv, record);
+        if (attempt > 0 || !start) throw toAppError(error);
       }
     }
   }
 
-  async leave(connectionId: string): Promise<{ left: boolean }> {
-    const peer = this.peers.get(connectionId);
+  /** Takes the socket's participant out of its call; `reason` is what the others are told. */
+  async leave(connectionId: string, reason: LeaveReason): Promise<{ left: boolean }> {
+    const peer = this.peers.take(connectionId);
     if (!peer) return { left: false };
-    this.peers.delete(connectionId);
     try {
       await (await this.nodes.client(peer.record.sfuUrl)).request(
         "leave",
         { callId: peer.record.callId, peerId: peer.peerId },
-        {},
+        { reason },
       );
     } catch (error) {
       // The SFU is gone, and the peer with it.
       this.services.logger.warn({ err: error, callId: peer.record.callId }, "leave did not reach the SFU");
     }
+    // Its socket is still open (the SFU's word on it no longer reaches it here): the client hears why.
+    if (reason === "removed")
+      this.peers.tell(peer, { type: "peerLeft", peerId: peer.peerId, userId: peer.userId, reason });
     return { left: true };
   }
 
@@ -138,12 +178,34 @@ export class CallService {
   async forward<M extends Forwarded>(ctx: SocketContext, method: M, data: RequestData<M>): Promise<SfuResults[M]> {
     const peer = this.peers.get(ctx.connectionId);
     if (!peer) throw new AppError(409, "not_in_call", "Join a call first (call.join or call.start).");
-    try {
-      const client = await this.nodes.client(peer.record.sfuUrl);
-      return await client.request(method, { callId: peer.record.callId, peerId: peer.peerId }, data);
-    } catch (error) {
-      throw toAppError(error);
+    if (method === "produce" || method === "consume") {
+      // Sending or receiving more media: the membership as it is now, not as it was at the join.
+      await checkStillMember(this.services.sql, peer.userId, peer.record.channelId).catch(async (error) => {
+        await this.leave(ctx.connectionId, "removed");
+        throw error;
+      });
     }
+    return asked(async () =>
+      (await this.nodes.client(peer.record.sfuUrl)).request(
+        method,
+        { callId: peer.record.callId, peerId: peer.peerId },
+        data,
+      ),
+    );
+  }
+
+  /** The running calls of the user's channels. */
+  async list(ctx: SocketContext): Promise<{ calls: LiveCall[] }> {
+    const channelIds = await memberChannelIds(this.services.sql, ctx.user.id);
+    const records = await findCalls(this.services.kv, channelIds);
+    return {
+      calls: records.map(({ channelId, callId, startedAt, startedBy }) => ({
+        channelId,
+        callId,
+        startedAt,
+        startedBy,
+      })),
+    };
   }
 
   async participants(ctx: SocketContext, channelId: string) {
@@ -151,11 +213,11 @@ export class CallService {
     await checkIsMember(this.services.db, ctx.user, channelId);
     const record = await findCall(this.services.kv, channelId);
     if (!record) return { callId: null, peers: [] };
-    const client = await this.nodes.client(record.sfuUrl);
-    const { peers } = await client.request("getParticipants", { callId: record.callId }, {}).catch((e) => {
-      throw toAppError(e);
-    });
-    return { callId: record.callId, peers };
+    const { peers } = await asked(async () =>
+      (await this.nodes.client(record.sfuUrl)).request("getParticipants", { callId: record.callId }, {}),
+    );
+    // A call has people in it; with none it has just ended, and its end is being written.
+    return peers.length === 0 ? { callId: null, peers } : { callId: record.callId, peers };
   }
 
   async end(ctx: SocketContext, channelId: string): Promise<{ ended: boolean }> {
@@ -163,10 +225,9 @@ export class CallService {
     this.checkAdmin(ctx, "end a call");
     const record = await findCall(this.services.kv, channelId);
     if (!record) return { ended: false };
-    const client = await this.nodes.client(record.sfuUrl);
-    return client.request("endCall", { callId: record.callId }, { reason: "ended" }).catch((e) => {
-      throw toAppError(e);
-    });
+    return asked(async () =>
+      (await this.nodes.client(record.sfuUrl)).request("endCall", { callId: record.callId }, { reason: "ended" }),
+    );
   }
 
   async removeParticipant(ctx: SocketContext, channelId: string, userId: string): Promise<{ removed: number }> {
@@ -174,63 +235,90 @@ export class CallService {
     this.checkAdmin(ctx, "remove someone from a call");
     const record = await findCall(this.services.kv, channelId);
     if (!record) return { removed: 0 };
-    const client = await this.nodes.client(record.sfuUrl);
-    const { removed } = await client.request("removeUser", { callId: record.callId }, { userId }).catch((e) => {
-      throw toAppError(e);
-    });
+    const { removed } = await asked(async () =>
+      (await this.nodes.client(record.sfuUrl)).request("removeUser", { callId: record.callId }, { userId }),
+    );
     return { removed: removed.length };
   }
 
-  private onSfuEvent({ callId, to, event }: SfuEventFrame) {
-    for (const peerId of to) {
-      const peer = this.peers.get(peerId);
-      if (!peer || peer.record.callId !== callId) continue;
-      peer.send({ type: "callEvent", callId, channelId: peer.record.channelId, event });
-      if (event.type === "callEnded" || (event.type === "peerLeft" && event.peerId === peerId))
-        this.peers.delete(peerId);
-    }
-    if (event.type === "callEnded") {
-      this.recordEnd(callId, event).catch((err) =>
-        this.services.logger.error({ err, callId }, "could not record a call's end"),
-      );
+  /** The socket's access changed (hub.onAccessChanged): lost the call's channel or its session, it leaves. */
+  async accessChanged(connectionId: string, change: AccessChange) {
+    const peer = this.peers.get(connectionId);
+    if (!peer) return;
+    const lost =
+      change.kind === "session" || (change.kind === "channels" && change.left.includes(peer.record.channelId));
+    if (lost) await this.leave(connectionId, "removed");
+  }
+
+  private onSfuEvent(url: string, frame: SfuEventFrame) {
+    this.peers.deliver(frame);
+    if (frame.event.type === "callEnded") void this.recordEnd(url, frame.callId, frame.event);
+  }
+
+  /** Every API node hears that a call ended; each writes it (stored once) and tells the SFU it is done. */
+  private async recordEnd(url: string, callId: string, event: CallEnded) {
+    try {
+      await recordSfuEnd(this.services, callId, event);
+      await (await this.nodes.client(url)).request("endRecorded", { callId }, {});
+    } catch (err) {
+      // The SFU offers it again to the next node that connects.
+      this.services.logger.error({ err, callId }, "could not record a call's end");
     }
   }
 
-  /** Every API node hears that a call ended; one of them writes it into the channel. */
-  private async recordEnd(callId: string, event: Extract<CallEvent, { type: "callEnded" }>) {
-    const { kv, log } = this.services;
-    if (!(await claimEnd(kv, callId))) return;
-    const record = await findCallById(kv, callId);
-    if (!record) return;
-    await forgetCall(kv, record);
-    const { reason, durationMs, joinedUsers } = event;
-    await emitChannelEvents(log, [
-      {
+  private onRoster({ callId, channelId, peers }: SfuRosterFrame) {
+    publishEphemeral(this.services.bus, [channelId], {
+      type: "callRoster",
+      channelId,
+      callId,
+      participants: peers,
+    }).catch((err) => this.services.logger.warn({ err, callId }, "could not announce a call's roster"));
+  }
+
+  private async onConnected(url: string, instanceId: string) {
+    // Another process at this address since a node last looked: the one before is gone, with its calls.
+    const before = await swapInstance(this.services.kv, url, instanceId);
+    if (before) await this.onGone(before);
+  }
+
+  /** The SFU dropped this node (it lives on): its sockets here are out of their calls, and are told so. */
+  private onDropped(url: string) {
+    for (const peer of this.peers.takeWhere((p) => p.record.sfuUrl === url)) {
+      this.peers.tell(peer, { type: "peerLeft", peerId: peer.peerId, userId: peer.userId, reason: "disconnected" });
+    }
+  }
+
+  /** SFU process `instanceId` is gone: its calls end, in their channels and for this node's participants. */
+  private async onGone(instanceId: string) {
+    if (this.gone.has(instanceId)) return;
+    this.gone.add(instanceId);
+    let ended = new Map<string, CallEnded>();
+    try {
+      ended = await endCallsOf(this.services, instanceId);
+    } catch (err) {
+      this.services.logger.error({ err, instanceId }, "could not end the calls of a lost SFU");
+    }
+    for (const peer of this.peers.takeWhere((p) => p.record.sfuInstance === instanceId)) {
+      const { record } = peer;
+      const event: CallEnded = ended.get(record.callId) ?? {
         type: "callEnded",
+        reason: "sfuLost",
+        durationMs: Date.now() - Date.parse(record.startedAt),
+        joinedUsers: 0,
         channelId: record.channelId,
-        actorId: record.startedBy,
-        data: { callId, reason, durationMs, joinedUsers },
-      },
-    ]);
-  }
-
-  /** The SFU dropped this node (or died): its sockets here are out of their calls, and are told so. */
-  private onSfuLost(url: string) {
-    for (const peer of [...this.peers.values()]) {
-      if (peer.record.sfuUrl !== url) continue;
-      this.peers.delete(peer.peerId);
-      const event: CallEvent = { type: "peerLeft", peerId: peer.peerId, userId: peer.userId, reason: "disconnected" };
-      peer.send({ type: "callEvent", callId: peer.record.callId, channelId: peer.record.channelId, event });
+        startedBy: record.startedBy,
+      };
+      this.peers.tell(peer, event);
     }
   }
 
-  /** A socket closed: its peer leaves its call at once. */
+  /** A socket closed: its participant leaves at once (it did not choose to: `disconnected`). */
   async connectionClosed(connectionId: string) {
-    await this.leave(connectionId);
+    await this.leave(connectionId, "disconnected");
   }
 
   async close() {
-    await Promise.all([...this.peers.keys()].map((id) => this.leave(id)));
-    await this.nodes.close();
+    await Promise.all(this.peers.ids().map((id) => this.leave(id, "disconnected")));
+    this.nodes.close();
   }
 }

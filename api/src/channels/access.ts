@@ -8,7 +8,8 @@ import type { Channel, ChannelMember } from "../generated/prisma/client.js";
 import type { Db } from "../lib/prisma.js";
 import { isWorkspaceAdmin } from "../messages/checks.js";
 
-export type Actor = Pick<SessionUser, "id" | "role">;
+/** Who acts; `ip` (the client's address) goes into the audit log when the action is audited. */
+export type Actor = Pick<SessionUser, "id" | "role"> & { ip?: string | undefined };
 export type Viewed = { channel: Channel; member: ChannelMember | null };
 
 export const isGuest = (user: Pick<SessionUser, "role">) => user.role === "guest";
@@ -39,11 +40,15 @@ export async function checkIsMember(db: Db, actor: Actor, channelId: string) {
   return { channel: viewed.channel, member: viewed.member };
 }
 
-/** The channel's admins and workspace admins/owners manage it (no one manages a DM or group DM). */
+/**
+ * The channel's admins and workspace admins/owners manage it (no one manages a DM or group DM). Only its
+ * members and workspace admins hear that a conversation is one: to anyone else it answers as a private
+ * channel does.
+ */
 export async function checkCanManage(db: Db, actor: Actor, channelId: string): Promise<Viewed> {
   const channel = await loadChannel(db, channelId);
-  checkNotConversation(channel);
   const member = await db.channelMember.findUnique({ where: { channelId_userId: { channelId, userId: actor.id } } });
+  if (member || isWorkspaceAdmin(actor)) checkNotConversation(channel);
   if (isWorkspaceAdmin(actor) || member?.role === "admin") return { channel, member };
   throw forbidden("Only the channel's admins and workspace admins may do that.", "not_channel_admin");
 }

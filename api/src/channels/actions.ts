@@ -2,16 +2,19 @@
 // is changed here, synchronously; the channel's log then records the change (channelUpdated, memberJoined).
 
 import type { SessionUser } from "../accounts/sessions.js";
-import { conflict, notFound } from "../errors.js";
+import { isAdmin } from "../admin/guard.js";
+import { conflict, forbidden, notFound } from "../errors.js";
 import type { NotifyLevel } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import type { Db } from "../lib/prisma.js";
 import { deleteMessage } from "../messages/actions.js";
-import { checkMember } from "../messages/checks.js";
+import { checkMessage } from "../messages/checks.js";
 import { sendUserControl } from "../realtime/control.js";
 import type { Services } from "../services.js";
+import { workspaceSettings } from "../workspace/cache.js";
 import { type Actor, checkCanManage, checkIsMember, checkNotArchived, checkNotGuest } from "./access.js";
 import { announceMembership, emitInformational } from "./announce.js";
+import { auditChannel } from "./audit.js";
 
 export interface NewChannel {
   kind: "public" | "private";
@@ -31,19 +34,26 @@ const nameTaken = () => conflict("name_taken", "A channel with this name exists 
 /** The creator becomes the channel's admin. Returns the new channel's id. */
 export async function doCreateChannel(services: Services, actor: Actor, input: NewChannel): Promise<string> {
   checkNotGuest(actor, "create channels");
+  // A workspace setting (Settings → Channels): every member, or workspace admins only.
+  if ((await workspaceSettings(services).get()).channelCreators === "admins" && !isAdmin(actor.role))
+    throw forbidden("Only workspace admins may create channels in this workspace.", "admins_only");
   let channelId: string;
   try {
-    ({ id: channelId } = await services.db.channel.create({
-      data: {
-        kind: input.kind,
-        name: input.name,
-        topic: input.topic ?? "",
-        purpose: input.purpose ?? "",
-        createdById: actor.id,
-        members: { create: { userId: actor.id, role: "admin" } },
-      },
-      select: { id: true },
-    }));
+    channelId = await services.db.$transaction(async (tx) => {
+      const { id } = await tx.channel.create({
+        data: {
+          kind: input.kind,
+          name: input.name,
+          topic: input.topic ?? "",
+          purpose: input.purpose ?? "",
+          createdById: actor.id,
+          members: { create: { userId: actor.id, role: "admin" } },
+        },
+        select: { id: true },
+      });
+      await auditChannel(tx, actor, "channel.created", id, { kind: input.kind, name: input.name });
+      return id;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
@@ -60,8 +70,13 @@ export async function doEditChannel(services: Services, actor: Actor, channelId:
   if (changes.topic !== undefined && changes.topic !== channel.topic) changed.topic = changes.topic;
   if (changes.purpose !== undefined && changes.purpose !== channel.purpose) changed.purpose = changes.purpose;
   if (Object.keys(changed).length === 0) return;
+  const before = Object.fromEntries(Object.keys(changed).map((key) => [key, channel[key as keyof ChannelChanges]]));
   try {
-    await services.db.channel.update({ where: { id: channelId }, data: changed });
+    await services.db.$transaction(async (tx) => {
+      await tx.channel.update({ where: { id: channelId }, data: changed });
+      const action = changed.name === undefined ? "channel.topic_changed" : "channel.renamed";
+      await auditChannel(tx, actor, action, channelId, { before, after: { ...changed } });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
     throw error;
@@ -73,9 +88,14 @@ export async function doEditChannel(services: Services, actor: Actor, channelId:
 export async function doSetArchived(services: Services, actor: Actor, channelId: string, archived: boolean) {
   await checkCanManage(services.db, actor, channelId);
   // Conditional, so two concurrent requests record one change, not two.
-  const { count } = await services.db.channel.updateMany({
-    where: { id: channelId, archivedAt: archived ? null : { not: null } },
-    data: { archivedAt: archived ? new Date() : null },
+  const count = await services.db.$transaction(async (tx) => {
+    const changed = await tx.channel.updateMany({
+      where: { id: channelId, archivedAt: archived ? null : { not: null } },
+      data: { archivedAt: archived ? new Date() : null },
+    });
+    if (changed.count > 0)
+      await auditChannel(tx, actor, archived ? "channel.archived" : "channel.unarchived", channelId);
+    return changed.count;
   });
   if (count === 0) return;
   await emitInformational(services, [{ type: "channelUpdated", channelId, actorId: actor.id, data: { archived } }]);
@@ -112,8 +132,14 @@ export async function setReadPosition(db: Db, userId: string, channelId: string,
     RETURNING m."lastReadSeq"`;
   const row = rows[0];
   if (row) return row.lastReadSeq;
-  // No row: not a member (checkMember throws the right error), or one who joined this very moment.
-  return (await checkMember(db, userId, channelId)).lastReadSeq;
+  // No row: not a member, or one who joined this very moment (a rare path: Prisma is fine here).
+  const member = await db.channelMember.findUnique({
+    where: { channelId_userId: { channelId, userId } },
+    select: { lastReadSeq: true },
+  });
+  if (member) return member.lastReadSeq;
+  if (!(await db.channel.count({ where: { id: channelId } }))) throw notFound("Channel");
+  throw forbidden("You are not a member of this channel.", "not_member");
 }
 
 /** setReadPosition, then tells the user's other tabs and devices (readState on every node). */
@@ -123,14 +149,26 @@ export async function doMarkRead(services: Services, userId: string, channelId: 
   return position;
 }
 
-/** A message of this channel, deleted through the messaging action (which lets workspace admins). */
+/** A message of this channel, deleted through the messaging action (which lets workspace admins), with why. */
 export async function doDeleteChannelMessage(
   services: Services,
-  actor: SessionUser,
+  actor: SessionUser & { ip?: string | undefined },
   channelId: string,
   messageId: string,
+  reason?: string,
 ) {
-  const message = await services.db.message.findUnique({ where: { id: messageId }, select: { channelId: true } });
-  if (message?.channelId !== channelId) throw notFound("Message");
-  return deleteMessage(services, actor, messageId);
+  const message = await checkMessage(services.sql, services.kv, messageId);
+  if (message.channelId !== channelId) throw notFound("Message");
+  const accepted = await deleteMessage(services, actor, messageId);
+  // After the log took the deletion (the log, not this database, is where it becomes true). The text is
+  // not kept: a deleted message is gone, its author and place are what the record needs.
+  await auditChannel(
+    services.db,
+    actor,
+    "channel.message_deleted",
+    channelId,
+    { messageId, authorId: message.authorId },
+    reason,
+  );
+  return accepted;
 }

@@ -1,20 +1,29 @@
 // /api/admin/channels: every public and private channel, for workspace admins and owners (the guard is in
 // routes.ts). The actions are the same as everyone's; they let workspace admins do all of this.
 import { createRoute, z } from "@hono/zod-openapi";
+import { actorOf } from "../admin/guard.js";
+import { ModeratedMessageSchema, recentMessages } from "../admin/messages-queries.js";
+import { ReasonBody } from "../admin/schemas.js";
+import { notFound } from "../errors.js";
+import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
+import { checkIsMember, checkNotConversation, loadChannel } from "./access.js";
+import { actingUser } from "./acting-user.js";
 import { doDeleteChannelMessage } from "./actions.js";
+import { doSetDefault } from "./defaults.js";
 import { channelEditRoutes } from "./edit-routes.js";
 import { doInvite, doKick } from "./membership.js";
-import { listDirectory } from "./queries.js";
+import { listDirectory, pageOfMembers } from "./queries.js";
 import {
   boolQuery,
   ChannelIdParam,
-  CursorQuery,
+  ChannelMemberSchema,
   DirectoryEntrySchema,
   intQuery,
   MemberParam,
+  NamePrefixQuery,
   tags,
   UserIdsBody,
 } from "./schemas.js";
@@ -28,7 +37,7 @@ const list = createRoute({
   summary: "Public and private channels by name, with member counts (DMs are not listed)",
   request: {
     query: z.object({
-      q: z.string().trim().max(80).optional().openapi({ description: "Name prefix, any case" }),
+      q: NamePrefixQuery.optional(),
       kind: z.enum(["public", "private"]).optional(),
       includeArchived: boolQuery.optional().openapi({ description: "Default true" }),
       limit: intQuery(1, 100).optional(),
@@ -59,12 +68,51 @@ const removeMember = createRoute({
   responses: { 204: { description: "Removed" }, ...errors },
 });
 
+const members = createRoute({
+  method: "get",
+  path: "/{id}/members",
+  tags: tags.admin,
+  summary: "A page of the channel's members, by name (private channels too)",
+  request: {
+    ...ChannelIdParam,
+    query: z.object({ limit: intQuery(1, 500).optional(), cursor: CursorQuery.optional() }),
+  },
+  responses: {
+    200: json(z.object({ members: z.array(ChannelMemberSchema), nextCursor: z.string().nullable() }), "One page"),
+    ...errors,
+  },
+});
+
+const setDefault = createRoute({
+  method: "put",
+  path: "/{id}/default",
+  tags: tags.admin,
+  summary: "Whether new accounts join this public channel when they first get in (#general out of the box)",
+  request: { ...ChannelIdParam, ...jsonBody(z.strictObject({ isDefault: z.boolean() })) },
+  responses: { 204: { description: "Set" }, ...errors },
+});
+
+const messages = createRoute({
+  method: "get",
+  path: "/{id}/messages",
+  tags: tags.admin,
+  summary: "The channel's recent messages, newest first, for moderation (public channels, private ones you are in)",
+  request: {
+    ...ChannelIdParam,
+    query: z.object({ limit: intQuery(1, 100).optional(), cursor: CursorQuery.optional() }),
+  },
+  responses: {
+    200: json(z.object({ messages: z.array(ModeratedMessageSchema), nextCursor: z.string().nullable() }), "One page"),
+    ...errors,
+  },
+});
+
 const deleteMessage = createRoute({
   method: "delete",
   path: "/{id}/messages/{messageId}",
   tags: tags.admin,
-  summary: "Delete any message of the channel (accepted into the log; members see it go at once)",
-  request: { params: z.object({ id: z.uuid(), messageId: z.uuid() }) },
+  summary: "Delete any message of the channel, with why (audited; members see it go at once)",
+  request: { params: z.object({ id: z.uuid(), messageId: z.uuid() }), ...jsonBody(ReasonBody, false) },
   responses: {
     202: json(z.object({ messageId: z.uuid(), status: z.literal("accepted") }), "Accepted"),
     ...errors,
@@ -86,17 +134,38 @@ export function adminChannelRoutes(services: Services) {
       return c.json(page, 200);
     })
     .openapi(addMembers, async (c) => {
-      const added = await doInvite(services, requireUser(c).user, c.req.valid("param").id, c.req.valid("json").userIds);
+      const added = await doInvite(services, actingUser(c), c.req.valid("param").id, c.req.valid("json").userIds);
       return c.json({ added }, 200);
+    })
+    .openapi(members, async (c) => {
+      const { id } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      // Workspace admins manage channels, not conversations: who talks to whom in a DM is not theirs to list.
+      checkNotConversation(await loadChannel(db, id));
+      return c.json(await pageOfMembers(db, id, limit ?? 100, cursor), 200);
+    })
+    .openapi(setDefault, async (c) => {
+      await doSetDefault(services, actorOf(c), c.req.valid("param").id, c.req.valid("json").isDefault);
+      return c.body(null, 204);
     })
     .openapi(removeMember, async (c) => {
       const { id, userId } = c.req.valid("param");
-      await doKick(services, requireUser(c).user, id, userId);
+      await doKick(services, actingUser(c), id, userId);
       return c.body(null, 204);
+    })
+    .openapi(messages, async (c) => {
+      const { id } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const channel = await loadChannel(db, id);
+      if (channel.kind !== "public" && channel.kind !== "private") throw notFound("Channel");
+      const viewer = requireUser(c).user;
+      if (channel.kind === "private") await checkIsMember(db, viewer, id);
+      return c.json(await recentMessages(db, { channelId: id }, viewer.id, limit ?? 50, cursor), 200);
     })
     .openapi(deleteMessage, async (c) => {
       const { id, messageId } = c.req.valid("param");
-      const result = await doDeleteChannelMessage(services, requireUser(c).user, id, messageId);
+      const { reason } = c.req.valid("json");
+      const result = await doDeleteChannelMessage(services, actingUser(c), id, messageId, reason);
       return c.json(result, 202);
     })
     .route("/", channelEditRoutes(services, "admin"));

@@ -1,9 +1,11 @@
 // /api/channels: my channels, the public directory, create, read, edit, archive. Validate → action → respond.
 import { createRoute, z } from "@hono/zod-openapi";
+import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
 import { checkNotGuest } from "./access.js";
+import { actingUser } from "./acting-user.js";
 import { doCreateChannel } from "./actions.js";
 import { channelEditRoutes } from "./edit-routes.js";
 import { getChannel, listDirectory, listMyChannels } from "./queries.js";
@@ -12,10 +14,10 @@ import {
   ChannelEnvelope,
   ChannelIdParam,
   ChannelNameSchema,
-  CursorQuery,
   DirectoryEntrySchema,
   intQuery,
   MyChannelSchema,
+  NamePrefixQuery,
   PurposeSchema,
   TopicSchema,
   tags,
@@ -39,7 +41,7 @@ const browse = createRoute({
   summary: "The public channel directory, by name (not for guests)",
   request: {
     query: z.object({
-      q: z.string().trim().max(80).optional().openapi({ description: "Name prefix, any case" }),
+      q: NamePrefixQuery.optional(),
       includeArchived: boolQuery.optional(),
       limit: intQuery(1, 100).optional(),
       cursor: CursorQuery.optional(),
@@ -97,7 +99,7 @@ export function coreRoutes(services: Services) {
       return c.json(page, 200);
     })
     .openapi(create, async (c) => {
-      const { user } = requireUser(c);
+      const user = actingUser(c);
       const id = await doCreateChannel(services, user, c.req.valid("json"));
       return c.json({ channel: await getChannel(db, user, id) }, 201);
     })

@@ -4,6 +4,7 @@ import { badRequest, forbidden } from "../errors.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import type { Db } from "../lib/prisma.js";
 import type { Services } from "../services.js";
+import { workspaceSettings } from "../workspace/cache.js";
 import { type Actor, isGuest } from "./access.js";
 import { announceMembership } from "./announce.js";
 import { checkActiveUsers } from "./membership.js";
@@ -24,14 +25,20 @@ export async function doOpenDm(services: Services, actor: Actor, userIds: string
   if (existing) return { channelId: existing.id, created: false };
 
   await checkActiveUsers(db, others);
-  if (isGuest(actor)) await checkSharesChannels(db, actor.id, others);
+  if (isGuest(actor)) {
+    // A workspace setting: guests may answer in conversations others started, but start none themselves.
+    if (!(await workspaceSettings(services).get()).guestsCanStartDms)
+      throw forbidden("Guests cannot start conversations in this workspace.", "guest_restricted");
+    await checkSharesChannels(db, actor.id, others);
+  }
   try {
     const channel = await db.channel.create({
       data: {
         kind: members.length === 2 ? "dm" : "group",
         memberKey,
         createdById: actor.id,
-        members: { create: members.map((userId) => ({ userId })) },
+        // Every message of a DM is addressed to its members: they hear of all of them (notifications).
+        members: { create: members.map((userId) => ({ userId, notifyLevel: "all" as const })) },
       },
       select: { id: true },
     });

@@ -2,8 +2,8 @@
 // workspace admins) and under /api/admin/channels for the dashboard. The actions decide who may.
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
-import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
+import { actingUser } from "./acting-user.js";
 import { doEditChannel, doSetArchived } from "./actions.js";
 import { getChangedChannel } from "./queries.js";
 import { ChannelEnvelope, ChannelIdParam, ChannelNameSchema, PurposeSchema, TopicSchema, tags } from "./schemas.js";
@@ -45,19 +45,19 @@ export function channelEditRoutes(services: Services, audience: "channels" | "ad
   const { db } = services;
   return openApiRouter()
     .openapi(edit, async (c) => {
-      const { user } = requireUser(c);
+      const user = actingUser(c);
       const { id } = c.req.valid("param");
       await doEditChannel(services, user, id, c.req.valid("json"));
       return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
     })
     .openapi(archive(true), async (c) => {
-      const { user } = requireUser(c);
+      const user = actingUser(c);
       const { id } = c.req.valid("param");
       await doSetArchived(services, user, id, true);
       return c.json({ channel: await getChangedChannel(db, user, id) }, 200);
     })
     .openapi(archive(false), async (c) => {
-      const { user } = requireUser(c);
+      const user = actingUser(c);
       const { id } = c.req.valid("param");
       await doSetArchived(services, user, id, false);
       return c.json({ channel: await getChangedChannel(db, user, id) }, 200);

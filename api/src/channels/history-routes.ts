@@ -67,18 +67,20 @@ const thread = createRoute({
 
 /** Mounted under /api/channels. */
 export function historyRoutes(services: Services) {
-  const { db } = services;
   return openApiRouter()
     .openapi(messages, async (c) => {
       const { limit, ...page } = c.req.valid("query");
       return c.json(
-        await listMessages(db, requireUser(c).user, c.req.valid("param").id, { ...page, limit: limit ?? 50 }),
+        await listMessages(services, requireUser(c).user, c.req.valid("param").id, { ...page, limit: limit ?? 50 }),
         200,
       );
     })
     .openapi(events, async (c) => {
       const { after, limit } = c.req.valid("query");
-      return c.json(await listEvents(db, requireUser(c).user, c.req.valid("param").id, after ?? 0, limit ?? 200), 200);
+      return c.json(
+        await listEvents(services, requireUser(c).user, c.req.valid("param").id, after ?? 0, limit ?? 200),
+        200,
+      );
     });
 }
 
@@ -87,6 +89,6 @@ export function threadRoutes(services: Services) {
   return openApiRouter().openapi(thread, async (c) => {
     const { after, limit } = c.req.valid("query");
     const page = { after, limit: limit ?? 200 };
-    return c.json(await getThread(services.db, requireUser(c).user, c.req.valid("param").id, page), 200);
+    return c.json(await getThread(services, requireUser(c).user, c.req.valid("param").id, page), 200);
   });
 }

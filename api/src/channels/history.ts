@@ -1,9 +1,12 @@
 // History over HTTP: a channel's top-level messages by sequence, a thread, and the raw stored events a
-// client replays after `resyncRequired`. Whoever may view the channel may read it (access.ts).
+// client replays after `resyncRequired`. Whoever may view the channel may read it (access.ts), asked of the
+// primary; the rows come from the read replica when it has replayed the channel that far (lib/read-replica.ts).
 import { notFound } from "../errors.js";
+import type { Attachment } from "../files/schemas.js";
 import type { Message } from "../generated/prisma/client.js";
 import { groupBy } from "../lib/group-by.js";
 import type { Db } from "../lib/prisma.js";
+import { channelReader, type Reads } from "../lib/read-replica.js";
 import type { ChannelEvent } from "../realtime/channel-events.js";
 import { type Actor, checkCanView } from "./access.js";
 import type { MessageView } from "./schemas.js";
@@ -22,8 +25,9 @@ export interface SeqPage {
  * `limit` after it; `hasMore` says whether newer ones remain. `lastSeq` is read first, so resuming the
  * socket from it misses nothing (what the page already holds arrives again and is deduped by seq).
  */
-export async function listMessages(db: Db, actor: Actor, channelId: string, page: SeqPage) {
-  const { channel } = await checkCanView(db, actor, channelId);
+export async function listMessages(reads: Reads, actor: Actor, channelId: string, page: SeqPage) {
+  const { channel } = await checkCanView(reads.db, actor, channelId);
+  const db = await channelReader(reads, channelId, channel.lastSeq);
   const forward = page.after !== undefined;
   const seq = forward ? { gt: page.after } : page.before === undefined ? undefined : { lt: page.before };
   const rows = await db.message.findMany({
@@ -39,16 +43,17 @@ export async function listMessages(db: Db, actor: Actor, channelId: string, page
 
 /** A thread's first message and its replies in seq order; asked with a reply's id, the reply's thread. */
 export async function getThread(
-  db: Db,
+  reads: Reads,
   actor: Actor,
   messageId: string,
   page: { after?: number | undefined; limit: number },
 ) {
-  const asked = await db.message.findUnique({ where: { id: messageId } });
+  const asked = await reads.db.message.findUnique({ where: { id: messageId } });
   if (!asked) throw notFound("Message");
-  const root = asked.parentId ? await db.message.findUnique({ where: { id: asked.parentId } }) : asked;
+  const root = asked.parentId ? await reads.db.message.findUnique({ where: { id: asked.parentId } }) : asked;
   if (!root) throw notFound("Message");
-  await checkCanView(db, actor, root.channelId);
+  const { channel } = await checkCanView(reads.db, actor, root.channelId);
+  const db = await channelReader(reads, root.channelId, channel.lastSeq);
   const rows = await db.message.findMany({
     where: { parentId: root.id, ...(page.after === undefined ? {} : { seq: { gt: page.after } }) },
     orderBy: { seq: "asc" },
@@ -60,8 +65,9 @@ export async function getThread(
 }
 
 /** Stored events after `after`, in seq order, exactly as subscribers received them. */
-export async function listEvents(db: Db, actor: Actor, channelId: string, after: number, limit: number) {
-  const { channel } = await checkCanView(db, actor, channelId);
+export async function listEvents(reads: Reads, actor: Actor, channelId: string, after: number, limit: number) {
+  const { channel } = await checkCanView(reads.db, actor, channelId);
+  const db = await channelReader(reads, channelId, channel.lastSeq);
   const rows = await db.channelEvent.findMany({
     where: { channelId, seq: { gt: after } },
     orderBy: { seq: "asc" },
@@ -73,22 +79,27 @@ export async function listEvents(db: Db, actor: Actor, channelId: string, after:
   return { events, hasMore: rows.length > limit, lastSeq: channel.lastSeq };
 }
 
-type ReactionRow = { messageId: string; emoji: string; count: number; me: boolean };
+type ReactionRow = { messageId: string; emoji: string; count: number; me: boolean; userIds: string[] };
 
-/** Message views with their reactions counted per emoji (first used first), in one query. */
-async function withReactions(db: Db, viewerId: string, messages: Message[]): Promise<MessageView[]> {
+/** Message views with their reactions per emoji (first used first) and who reacted, in one query. */
+export async function withReactions(db: Db, viewerId: string, messages: Message[]): Promise<MessageView[]> {
   const ids = messages.map((m) => m.id);
   const rows =
     ids.length === 0
       ? []
       : await db.$queryRaw<ReactionRow[]>`
-          SELECT "messageId", emoji, count(*)::int AS count, bool_or("userId" = ${viewerId}::uuid) AS me
+          SELECT "messageId", emoji, count(*)::int AS count, bool_or("userId" = ${viewerId}::uuid) AS me,
+            array_agg("userId"::text ORDER BY "createdAt", "userId") AS "userIds"
           FROM "Reaction" WHERE "messageId" = ANY(${ids}::uuid[])
           GROUP BY "messageId", emoji ORDER BY min("createdAt"), emoji`;
   const byMessage = groupBy(
     rows,
     (r) => r.messageId,
     ({ messageId: _, ...reaction }) => reaction,
+  );
+  const threads = await threadSummaries(
+    db,
+    messages.filter((m) => m.replyCount > 0).map((m) => m.id),
   );
   return messages.map((m) => ({
     id: m.id,
@@ -102,5 +113,33 @@ async function withReactions(db: Db, viewerId: string, messages: Message[]): Pro
     editedAt: m.editedAt?.toISOString() ?? null,
     deletedAt: m.deletedAt?.toISOString() ?? null,
     reactions: m.deletedAt ? [] : (byMessage.get(m.id) ?? []),
+    replierIds: threads.get(m.id)?.replierIds ?? [],
+    lastReplyAt: threads.get(m.id)?.lastReplyAt ?? null,
+    attachments: m.deletedAt ? [] : (m.attachments as Attachment[]),
   }));
+}
+
+/** Repliers shown under a thread's first message. */
+export const SHOWN_REPLIERS = 3;
+
+type ReplierRow = { parentId: string; authorId: string; at: Date };
+
+/** Per thread: its latest repliers (newest first, each once) and its last reply's time, in one query. */
+async function threadSummaries(db: Db, rootIds: string[]) {
+  const summaries = new Map<string, { replierIds: string[]; lastReplyAt: string }>();
+  if (rootIds.length === 0) return summaries;
+  const rows = await db.$queryRaw<ReplierRow[]>`
+    SELECT "parentId", "authorId", max("createdAt") AS at FROM "Message"
+    WHERE "parentId" = ANY(${rootIds}::uuid[])
+    GROUP BY "parentId", "authorId" ORDER BY "parentId", max(seq) DESC`;
+  for (const r of rows) {
+    const at = r.at.toISOString();
+    const summary = summaries.get(r.parentId);
+    if (!summary) summaries.set(r.parentId, { replierIds: [r.authorId], lastReplyAt: at });
+    else {
+      if (summary.replierIds.length < SHOWN_REPLIERS) summary.replierIds.push(r.authorId);
+      if (at > summary.lastReplyAt) summary.lastReplyAt = at;
+    }
+  }
+  return summaries;
 }

@@ -1,8 +1,10 @@
 // /api/channels/{id}/…: join, leave, members, invite, remove, notification preferences, read position.
 import { createRoute, z } from "@hono/zod-openapi";
+import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, jsonBody, openApiRouter } from "../lib/openapi.js";
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
+import { actingUser } from "./acting-user.js";
 import { doMarkRead, doSetPreferences } from "./actions.js";
 import { doInvite, doJoin, doKick, doLeave } from "./membership.js";
 import { getChannel, listMembers } from "./queries.js";
@@ -10,7 +12,6 @@ import {
   ChannelEnvelope,
   ChannelIdParam,
   ChannelMemberSchema,
-  CursorQuery,
   intQuery,
   MemberParam,
   NotifyLevelSchema,
@@ -25,7 +26,8 @@ const join = createRoute({
   method: "post",
   path: "/{id}/join",
   tags: tags.channels,
-  summary: "Join a public channel (not guests; joining twice changes nothing)",
+  summary:
+    "Join a public channel (not guests; joining twice changes nothing). Any other channel one is not in answers 404, as one that does not exist",
   request: ChannelIdParam,
   responses: { 200: json(ChannelEnvelope, "The channel, now joined"), ...errors },
 });
@@ -117,12 +119,12 @@ export function memberRoutes(services: Services) {
       return c.json(await listMembers(db, requireUser(c).user, c.req.valid("param").id, limit ?? 100, cursor), 200);
     })
     .openapi(invite, async (c) => {
-      const added = await doInvite(services, requireUser(c).user, c.req.valid("param").id, c.req.valid("json").userIds);
+      const added = await doInvite(services, actingUser(c), c.req.valid("param").id, c.req.valid("json").userIds);
       return c.json({ added }, 200);
     })
     .openapi(kick, async (c) => {
       const { id, userId } = c.req.valid("param");
-      await doKick(services, requireUser(c).user, id, userId);
+      await doKick(services, actingUser(c), id, userId);
       return c.body(null, 204);
     })
     .openapi(preferences, async (c) => {

@@ -5,17 +5,9 @@ import type { ChannelRole } from "../generated/prisma/client.js";
 import type { Db } from "../lib/prisma.js";
 import { isWorkspaceAdmin } from "../messages/checks.js";
 import type { Services } from "../services.js";
-import {
-  type Actor,
-  checkCanManage,
-  checkCanView,
-  checkIsMember,
-  checkNotArchived,
-  checkNotConversation,
-  checkNotGuest,
-  loadChannel,
-} from "./access.js";
+import { type Actor, checkCanManage, checkIsMember, checkNotArchived, checkNotGuest, loadChannel } from "./access.js";
 import { announceMembership } from "./announce.js";
+import { auditChannel } from "./audit.js";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -52,12 +44,19 @@ export async function checkActiveUsers(db: Db, userIds: string[]) {
   return users;
 }
 
-/** Public channels only, by oneself; guests are added by others. Joining twice changes nothing. */
+/**
+ * Public channels only, by oneself; guests are added by others. Joining twice changes nothing. Anything else
+ * answers as a channel that does not exist: joining tells no outsider that a private channel or a
+ * conversation is there.
+ */
 export async function doJoin(services: Services, actor: Actor, channelId: string) {
   checkNotGuest(actor, "join channels themselves");
-  const { channel, member } = await checkCanView(services.db, actor, channelId);
+  const channel = await loadChannel(services.db, channelId);
+  const member = await services.db.channelMember.findUnique({
+    where: { channelId_userId: { channelId, userId: actor.id } },
+  });
   if (member) return;
-  if (channel.kind !== "public") throw forbidden("Only public channels can be joined without an invite.", "not_public");
+  if (channel.kind !== "public") throw notFound("Channel");
   checkNotArchived(channel);
   const added = await addMembers(services.db, channelId, [actor.id]);
   await announceMembership(services, channelId, actor.id, { joined: added });
@@ -81,13 +80,21 @@ export async function doInvite(services: Services, actor: Actor, channelId: stri
   const { db } = services;
   checkNotGuest(actor, "invite people");
   const channel = await loadChannel(db, channelId);
-  checkNotConversation(channel);
-  if (channel.kind === "private") await checkCanManage(db, actor, channelId);
-  else if (!isWorkspaceAdmin(actor)) await checkIsMember(db, actor, channelId);
+  // Private channels and conversations alike: only those who may see it hear what it is (access.ts). Only
+  // members add people to a private channel: a workspace admin outside it cannot add anyone, nor
+  // themselves, and so cannot read it (as in Slack).
+  if (channel.kind !== "public") {
+    const { member } = await checkCanManage(db, actor, channelId);
+    if (!member) throw forbidden("Only members of a private channel can add people to it.", "not_member");
+  } else if (!isWorkspaceAdmin(actor)) await checkIsMember(db, actor, channelId);
   checkNotArchived(channel);
   const wanted = [...new Set(userIds)];
   await checkActiveUsers(db, wanted);
-  const added = await addMembers(db, channelId, wanted);
+  const added = await db.$transaction(async (tx) => {
+    const rows = await addMembers(tx, channelId, wanted);
+    if (rows.length > 0) await auditChannel(tx, actor, "channel.members_added", channelId, { userIds: rows });
+    return rows;
+  });
   await announceMembership(services, channelId, actor.id, { joined: added });
   return added;
 }
@@ -96,7 +103,11 @@ export async function doInvite(services: Services, actor: Actor, channelId: stri
 export async function doKick(services: Services, actor: Actor, channelId: string, userId: string) {
   if (userId === actor.id) throw badRequest("use_leave", "To remove yourself, leave the channel.");
   await checkCanManage(services.db, actor, channelId);
-  const { count } = await services.db.channelMember.deleteMany({ where: { channelId, userId } });
+  const count = await services.db.$transaction(async (tx) => {
+    const removed = await tx.channelMember.deleteMany({ where: { channelId, userId } });
+    if (removed.count > 0) await auditChannel(tx, actor, "channel.member_removed", channelId, { userId });
+    return removed.count;
+  });
   if (count === 0) throw notFound("Member");
   await announceMembership(services, channelId, actor.id, { left: [userId] });
 }

@@ -87,11 +87,12 @@ export async function listDirectory(db: Db, search: DirectorySearch) {
       topic: string;
       purpose: string;
       archivedAt: Date | null;
+      isDefault: boolean;
       memberCount: number;
       joined: boolean;
     }[]
   >`
-    SELECT c.id, c.kind, c.name, c.topic, c.purpose, c."archivedAt",
+    SELECT c.id, c.kind, c.name, c.topic, c.purpose, c."archivedAt", c."isDefault",
       (SELECT count(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
       EXISTS (SELECT 1 FROM "ChannelMember" x WHERE x."channelId" = c.id AND x."userId" = ${search.viewerId}::uuid) AS joined
     FROM "Channel" c
@@ -151,22 +152,38 @@ export async function listMyChannels(db: Db, userId: string) {
   return rows.map((r) => ({ ...r, name: titleOf(r.name, r.otherMembers), archivedAt: iso(r.archivedAt) }));
 }
 
-const MemberCursor = z.tuple([z.uuid()]);
+const MemberCursor = z.tuple([z.string().max(256), z.uuid()]);
 
 /** A page of a channel's members, for whoever may view the channel. */
 export async function listMembers(db: Db, actor: Actor, channelId: string, limit: number, cursor?: string) {
   await checkCanView(db, actor, channelId);
-  const after = cursor ? decodeCursor(cursor, MemberCursor)[0] : undefined;
+  return pageOfMembers(db, channelId, limit, cursor);
+}
+
+/** Members by name (then id, so the keyset is stable), without an access check. */
+export async function pageOfMembers(db: Db, channelId: string, limit: number, cursor?: string) {
+  const after = cursor ? decodeCursor(cursor, MemberCursor) : undefined;
   const rows = await db.channelMember.findMany({
-    where: { channelId, ...(after ? { userId: { gt: after } } : {}) },
-    orderBy: { userId: "asc" },
+    where: {
+      channelId,
+      ...(after ? { user: { OR: [{ nameKey: { gt: after[0] } }, { nameKey: after[0], id: { gt: after[1] } }] } } : {}),
+    },
+    orderBy: [{ user: { nameKey: "asc" } }, { userId: "asc" }],
     take: limit + 1,
-    select: { role: true, joinedAt: true, user: { select: { id: true, displayName: true } } },
+    select: {
+      role: true,
+      joinedAt: true,
+      user: { select: { id: true, displayName: true, nameKey: true, avatarUrl: true } },
+    },
   });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    members: page.map((r) => ({ ...r.user, role: r.role, joinedAt: r.joinedAt.toISOString() })),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.user.id]) : null,
+    members: page.map(({ user: { nameKey: _, ...user }, role, joinedAt }) => ({
+      ...user,
+      role,
+      joinedAt: joinedAt.toISOString(),
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.user.nameKey, last.user.id]) : null,
   };
 }

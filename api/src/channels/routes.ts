@@ -11,6 +11,8 @@ import { coreRoutes } from "./core-routes.js";
 import { dmRoutes } from "./dm-routes.js";
 import { historyRoutes, threadRoutes } from "./history-routes.js";
 import { memberRoutes } from "./member-routes.js";
+import { myThreadsRoutes } from "./my-threads-routes.js";
+import { pinRoutes } from "./pin-routes.js";
 import { searchRoutes } from "./search-routes.js";
 
 const signedIn: MiddlewareHandler<AuthEnv> = async function signedIn(c, next) {
@@ -23,6 +25,7 @@ export const channelRoutes = (services: Services) =>
   $(openApiRouter().use(signedIn))
     .route("/", coreRoutes(services))
     .route("/", memberRoutes(services))
+    .route("/", pinRoutes(services))
     .route("/", historyRoutes(services));
 
 /** /api/dms */
@@ -36,6 +39,10 @@ export const messageSearchRoutes = (services: Services) =>
 /** /api/messages; scoped to its one path, as other capabilities route under /api/messages too. */
 export const messageThreadRoutes = (services: Services) =>
   $(openApiRouter().use("/:id/thread", signedIn)).route("/", threadRoutes(services));
+
+/** /api/threads */
+export const myThreadRoutes = (services: Services) =>
+  $(openApiRouter().use(signedIn)).route("/", myThreadsRoutes(services));
 
 /** /api/admin/channels: workspace admins and owners. */
 export const adminChannelsRoutes = (services: Services) =>

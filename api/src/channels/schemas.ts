@@ -1,6 +1,10 @@
 // The shapes of channel data on the wire, as zod schemas (validated on the way in, documented in
-// /api/openapi.json). Text is stored verbatim; clients escape it when they render.
+// /api/openapi.json). Text passes the user text policy (lib/user-text.ts) and is stored as normalized;
+// clients escape it when they render.
+
 import { z } from "@hono/zod-openapi";
+import { AttachmentSchema } from "../files/schemas.js";
+import { userText } from "../lib/user-text.js";
 
 export const tags = {
   channels: ["channels"],
@@ -16,13 +20,10 @@ export const ChannelNameSchema = z
   .toLowerCase()
   .pipe(z.string().regex(/^[a-z0-9_-]{1,80}$/, "1–80 of a-z, 0-9, - and _"))
   .openapi({ type: "string", example: "dev-ops" });
-const noControls = /^[^\p{Cc}]*$/u;
-export const TopicSchema = z.string().trim().max(250).regex(noControls, "one line, no control characters");
-export const PurposeSchema = z
-  .string()
-  .trim()
-  .max(250)
-  .regex(/^(?:[^\p{Cc}]|\n)*$/u, "no control characters but line breaks");
+export const TopicSchema = userText("line", { max: 250 });
+export const PurposeSchema = userText("multiline", { max: 250 });
+/** A name prefix to look for (channel directories). */
+export const NamePrefixQuery = userText("line", { max: 80 }).openapi({ description: "Name prefix, any case" });
 
 export const ChannelKindSchema = z.enum(["public", "private", "dm", "group"]).openapi("ChannelKind");
 export const NotifyLevelSchema = z.enum(["all", "mentions", "nothing"]).openapi("NotifyLevel");
@@ -41,7 +42,6 @@ export const intQuery = (min: number, max: number) =>
     .pipe(z.number().int().min(min).max(max))
     .openapi({ type: "integer", minimum: min, maximum: max });
 export const boolQuery = z.enum(["true", "false"]).transform((v) => v === "true");
-export const CursorQuery = z.string().max(512).openapi({ description: "nextCursor of the previous page" });
 
 export const MemberSchema = z.object({ id: z.uuid(), displayName: z.string() }).openapi("MemberName");
 
@@ -81,6 +81,8 @@ export const DirectoryEntrySchema = z
     topic: z.string(),
     purpose: z.string(),
     archivedAt: z.iso.datetime().nullable(),
+    /** New accounts join it (a workspace setting). */
+    isDefault: z.boolean(),
     memberCount: z.int(),
     joined: z.boolean(),
   })
@@ -105,10 +107,19 @@ export const MyChannelSchema = z
   .openapi("MyChannel");
 
 export const ChannelMemberSchema = z
-  .object({ id: z.uuid(), displayName: z.string(), role: ChannelRoleSchema, joinedAt: z.iso.datetime() })
+  .object({
+    id: z.uuid(),
+    displayName: z.string(),
+    avatarUrl: z.string().nullable(),
+    role: ChannelRoleSchema,
+    joinedAt: z.iso.datetime(),
+  })
   .openapi("ChannelMember");
 
-export const ReactionSchema = z.object({ emoji: z.string(), count: z.int(), me: z.boolean() }).openapi("ReactionCount");
+// `userIds`: who reacted, first first (a reaction is one per user and emoji, so count = userIds.length).
+export const ReactionSchema = z
+  .object({ emoji: z.string(), count: z.int(), me: z.boolean(), userIds: z.array(z.uuid()) })
+  .openapi("ReactionCount");
 
 export const MessageSchema = z
   .object({
@@ -123,6 +134,11 @@ export const MessageSchema = z
     editedAt: z.iso.datetime().nullable(),
     deletedAt: z.iso.datetime().nullable(),
     reactions: z.array(ReactionSchema),
+    /** For a thread's first message: who replied most recently (up to 3, newest first), and when last. */
+    replierIds: z.array(z.uuid()),
+    lastReplyAt: z.iso.datetime().nullable(),
+    /** The files sent with it ([] once deleted); fetch them at /api/files/{id}. */
+    attachments: z.array(AttachmentSchema),
   })
   .openapi("Message");
 export type MessageView = z.infer<typeof MessageSchema>;

@@ -1,14 +1,33 @@
-import { Kafka, logLevel } from "kafkajs";
+import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import type { Logger } from "pino";
 
-export function createKafka(brokers: string[], clientId: string, log: Logger): Kafka {
+export interface KafkaClient {
+  brokers: string[];
+  clientId: string;
+  /** Lets a test put a proxy between this client and every broker it talks to. */
+  socketFactory?: ISocketFactory;
+}
+
+// kafkajs warns at every idempotent producer's creation when its retries are limited, because retries that
+// run out would leave its sequence numbers unsafe. Ours are limited on purpose and a producer whose write
+// failed is never used again (realtime/kafka-writer.ts), so the warning does not apply.
+const LIMITED_RETRIES_WARNING = "Limiting retries for the idempotent producer may invalidate EoS guarantees";
+
+/** `retries`: how often kafkajs retries (re)connecting and other cluster operations before they fail. */
+export function createKafka(client: KafkaClient, log: Logger, retries = 8): Kafka {
   return new Kafka({
-    clientId,
-    brokers,
+    clientId: client.clientId,
+    brokers: client.brokers,
     logLevel: logLevel.WARN,
-    retry: { retries: 8, initialRetryTime: 100 },
+    // Every field given, so kafkajs's defaults (which differ under NODE_ENV=test) never apply; no backoff
+    // over 1 s, so clients resume within a second of the broker's return.
+    retry: { retries, initialRetryTime: 100, maxRetryTime: 1000, multiplier: 2, factor: 0.2 },
+    // An unanswered request is retried after this long (a reply lost on the way, a broker that hangs).
+    requestTimeout: 10_000,
+    ...(client.socketFactory ? { socketFactory: client.socketFactory } : {}),
     logCreator: () => (entry) => {
       const { message, ...rest } = entry.log;
+      if (message === LIMITED_RETRIES_WARNING) return;
       if (entry.level <= logLevel.ERROR) log.error({ kafka: rest }, message);
       else log.warn({ kafka: rest }, message);
     },

@@ -1,7 +1,8 @@
 // Small shared, expiring state across API nodes: rate-limit windows, send reservations, presence.
 // Redis in production; an in-process map for the single-node embedded default. Same interface.
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { groupBy } from "./group-by.js";
+import { MemoryNodeCounts, type NodeCounts, RedisNodeCounts } from "./node-counts.js";
 
 /** One member of one expiring set (presence: a connection id in presence:<user>). */
 export interface KvMember {
@@ -12,6 +13,8 @@ export interface KvMember {
 export interface Kv {
   /** Counts a hit in the current fixed window; returns the count and the ms left in the window. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+  /** The current window's count without counting (0 when none), and the ms left in it. */
+  hits(key: string): Promise<{ count: number; resetMs: number }>;
   /** Stores value unless the key exists; returns the existing value, or null when this call stored it. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<string | null>;
   get(key: string): Promise<string | null>;
@@ -27,29 +30,35 @@ export interface Kv {
   liveMembersOf(keys: readonly string[]): Promise<string[][]>;
   getMany(keys: readonly string[]): Promise<(string | null)[]>;
   setMany(entries: readonly { key: string; value: string }[], ttlMs: number): Promise<void>;
+  /** Counts kept per node and summed across live ones (socket quotas): lib/node-counts.ts. */
+  readonly nodeCounts: NodeCounts;
 }
 
 /** Commands per pipeline: one round trip each, and a bounded write buffer however large the batch. */
-const PIPELINE_COMMANDS = 2000;
+export const PIPELINE_COMMANDS = 2000;
 /** Members per ZADD/ZREM, so no single command blocks Redis for long. */
-const MEMBERS_PER_COMMAND = 500;
+export const MEMBERS_PER_COMMAND = 500;
 
-const membersByKey = (entries: readonly KvMember[]) =>
+export const membersByKey = (entries: readonly KvMember[]) =>
   groupBy(
     entries,
     (e) => e.key,
     (e) => e.member,
   );
 
-function* chunks<T>(items: readonly T[], size: number) {
+export function* chunks<T>(items: readonly T[], size: number) {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 export class RedisKv implements Kv {
+  readonly nodeCounts: NodeCounts;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    protected readonly redis: Redis | Cluster,
+    protected readonly prefix: string,
+  ) {
+    this.nodeCounts = new RedisNodeCounts(redis, prefix);
+  }
 
   async popExpiredMembers(key: string) {
     const k = this.prefix + key;
@@ -71,6 +80,12 @@ export class RedisKv implements Kv {
       return { count, resetMs: windowMs };
     }
     return { count, resetMs: ttl };
+  }
+
+  async hits(key: string) {
+    const k = this.prefix + key;
+    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.pttl(k)]);
+    return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {
@@ -156,6 +171,8 @@ export class RedisKv implements Kv {
 }
 
 export class MemoryKv implements Kv {
+  readonly nodeCounts: NodeCounts = new MemoryNodeCounts();
+
   async popExpiredMembers(key: string) {
     const set = this.sets.get(key);
     if (!set) return [];
@@ -185,6 +202,11 @@ export class MemoryKv implements Kv {
     }
     entry.value = String(Number(entry.value) + 1);
     return { count: Number(entry.value), resetMs: entry.expiresAt - Date.now() };
+  }
+
+  async hits(key: string) {
+    const entry = this.live(key);
+    return entry ? { count: Number(entry.value), resetMs: entry.expiresAt - Date.now() } : { count: 0, resetMs: 0 };
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {

@@ -40,3 +40,29 @@ export const slowConsumerCloses = new Counter({
   help: "Sockets closed with 4008 because their send buffer passed SOCKET_MAX_BUFFERED_BYTES",
   registers: [registry],
 });
+
+export const logProducerReplacements = new Counter({
+  name: "parley_log_producer_replacements_total",
+  help: "Kafka producers dropped after a failed write (the next write connects a new one, with a new producer id)",
+  registers: [registry],
+});
+
+export const logAppendsTimedOut = new Counter({
+  name: "parley_log_appends_timed_out_total",
+  help: "Appends refused with log_unavailable because the log did not take them within KAFKA_SEND_TIMEOUT_MS",
+  registers: [registry],
+});
+
+export const quotaRefusals = new Counter({
+  name: "parley_quota_refusals_total",
+  help: "Requests, frames and socket upgrades refused by a per-user or per-address quota, by quota",
+  labelNames: ["quota"] as const,
+  registers: [registry],
+});
+
+export const replicaReads = new Counter({
+  name: "parley_read_replica_reads_total",
+  help: "Reads that could go to the read replica, by where they went (replica, primary: it lagged or failed)",
+  labelNames: ["target"] as const,
+  registers: [registry],
+});

@@ -24,9 +24,21 @@ export function createSql(databaseUrl: string, onIdleError: (error: Error) => vo
   return pool;
 }
 
-/** Runs fn in one transaction on one pooled connection; rolls back if it throws. */
+/**
+ * Runs fn in one transaction on one pooled connection; rolls back if it throws.
+ *
+ * A connection that dies while checked out and between two statements (PostgreSQL restarting, a backend
+ * terminated) emits 'error' on its client, where the pool no longer listens: unheard, pg throws it and the
+ * process ends (the persister did, in the fault runner's PostgreSQL restart). Heard here, the transaction's
+ * next statement fails instead, and the dead connection is destroyed rather than returned to the pool.
+ */
 export async function inTransaction<T>(sql: Sql, fn: (client: SqlClient) => Promise<T>): Promise<T> {
   const client = await sql.connect();
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on("error", onLost);
   try {
     await client.query("BEGIN");
     const result = await fn(client);
@@ -36,6 +48,7 @@ export async function inTransaction<T>(sql: Sql, fn: (client: SqlClient) => Prom
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.off("error", onLost);
+    client.release(lost);
   }
 }

@@ -3,22 +3,29 @@
 // query compiler cost 0.4–1.7 ms of CPU per call there.
 import type { SessionUser } from "../accounts/sessions.js";
 import { AppError, forbidden, notFound } from "../errors.js";
-import type { Db } from "../lib/prisma.js";
+import type { Kv } from "../lib/kv.js";
 import type { Sql } from "../lib/sql.js";
 import { TurnBatch } from "../lib/turn-batch.js";
+import { findAccepted } from "./accepted.js";
 
 export const isWorkspaceAdmin = (user: Pick<SessionUser, "role">) => user.role === "owner" || user.role === "admin";
 
-/** The caller's membership of the channel; 404 for a channel that does not exist, 403 for a non-member. */
-export async function checkMember(db: Db, userId: string, channelId: string) {
-  const member = await db.channelMember.findUnique({
-    where: { channelId_userId: { channelId, userId } },
-    include: { channel: { select: { id: true, kind: true, archivedAt: true, lastSeq: true } } },
+/** The caller's membership of the channel; 404 for a channel that does not exist, 403 for a non-member.
+ * One prepared statement: it runs on every typing frame (presence/socket.ts). */
+export async function checkMember(sql: Sql, userId: string, channelId: string): Promise<{ lastReadSeq: number }> {
+  if (!UUID.test(channelId)) throw notFound("Channel"); // no channel has a malformed id
+  const { rows } = await sql.query<{ exists: boolean; member: boolean; lastReadSeq: number | null }>({
+    name: "check-member",
+    text: `SELECT c.id IS NOT NULL AS exists, m."userId" IS NOT NULL AS member, m."lastReadSeq"
+      FROM (SELECT 1) one
+      LEFT JOIN "Channel" c ON c.id = $1::uuid
+      LEFT JOIN "ChannelMember" m ON m."channelId" = $1::uuid AND m."userId" = $2::uuid`,
+    values: [channelId, userId],
   });
-  if (member) return member;
-  const exists = await db.channel.count({ where: { id: channelId } });
-  if (!exists) throw notFound("Channel");
-  throw forbidden("You are not a member of this channel.", "not_member");
+  const row = rows[0];
+  if (!row?.exists) throw notFound("Channel");
+  if (!row.member) throw forbidden("You are not a member of this channel.", "not_member");
+  return { lastReadSeq: row.lastReadSeq ?? 0 };
 }
 
 interface Access {
@@ -57,15 +64,22 @@ export interface MessageRow {
   parentId: string | null;
 }
 
-/** A message that exists and is not deleted (404 otherwise). Does not check who may see it. */
-export async function checkMessage(sql: Sql, messageId: string): Promise<MessageRow> {
-  const { rows } = await sql.query<MessageRow>({
-    name: "check-message",
-    text: `SELECT id, "channelId", "authorId", "parentId" FROM "Message" WHERE id = $1::uuid AND "deletedAt" IS NULL`,
+/**
+ * A message that is stored and not deleted, or accepted and not stored yet (accepted.ts); 404 otherwise.
+ * Does not check who may see it.
+ */
+export async function checkMessage(sql: Sql, kv: Kv, messageId: string): Promise<MessageRow> {
+  const { rows } = await sql.query<MessageRow & { deleted: boolean }>({
+    name: "check-message-or-deleted",
+    text: `SELECT id, "channelId", "authorId", "parentId", "deletedAt" IS NOT NULL AS deleted
+      FROM "Message" WHERE id = $1::uuid`,
     values: [messageId],
   });
-  if (!rows[0]) throw notFound("Message");
-  return rows[0];
+  const [stored] = rows;
+  if (stored && !stored.deleted) return stored;
+  const accepted = stored ? null : await findAccepted(kv, messageId);
+  if (!accepted) throw notFound("Message");
+  return accepted;
 }
 
 /**
@@ -115,4 +129,24 @@ async function querySendChecks(sql: Sql, checks: SendCheck[]): Promise<(SendAcce
   });
   const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
   return checks.map((_, i) => byIndex.get(i + 1));
+}
+
+/**
+ * Who may delete someone else's message: the channel's admins, and workspace admins where they can read —
+ * any public channel, and private channels, DMs and group DMs only where they are members (as in Slack:
+ * a workspace admin does not see, and so does not moderate, conversations they are not in).
+ */
+export async function checkCanModerate(sql: Sql, actor: Pick<SessionUser, "id" | "role">, channelId: string) {
+  const { rows } = await sql.query<{ kind: string; role: string | null }>({
+    name: "check-can-moderate",
+    text: `SELECT c.kind, m.role FROM "Channel" c
+     LEFT JOIN "ChannelMember" m ON m."channelId" = c.id AND m."userId" = $2::uuid WHERE c.id = $1::uuid`,
+    values: [channelId, actor.id],
+  });
+  const row = rows[0];
+  const sees = row?.kind === "public" || Boolean(row?.role);
+  if (row?.role === "admin" || (isWorkspaceAdmin(actor) && sees)) return;
+  // A non-member learns nothing about the message (as send and react answer).
+  if (!row?.role) throw forbidden("You are not a member of this channel.", "not_member");
+  throw forbidden("Only the author or an admin can delete a message.", "not_author");
 }

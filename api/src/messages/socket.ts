@@ -1,11 +1,16 @@
 // Socket handlers for messaging frames: validate (done by the protocol) → action → reply.
 import { doMarkRead } from "../channels/actions.js";
+import { countAcceptedMessage } from "../ops/node-stats.js";
 import type { HandlerMap } from "../realtime/handlers.js";
 import { deleteMessage, editMessage, type HereResolver, sendMessage, toggleReaction } from "./actions.js";
 
 /** `here` resolves @here to the channel's online members (presence). */
 export const messageHandlers = (here: HereResolver): HandlerMap => ({
-  sendMessage: (ctx, r) => sendMessage(ctx.services, ctx.user, r, here),
+  sendMessage: async (ctx, r) => {
+    const result = await sendMessage(ctx.services, ctx.user, r, here);
+    if (result.status === "accepted") countAcceptedMessage();
+    return result;
+  },
   editMessage: (ctx, r) => editMessage(ctx.services, ctx.user, r.messageId, r.body),
   deleteMessage: (ctx, r) => deleteMessage(ctx.services, ctx.user, r.messageId),
   toggleReaction: (ctx, r) => toggleReaction(ctx.services, ctx.user, r.messageId, r.emoji),

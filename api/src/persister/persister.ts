@@ -1,8 +1,13 @@
 // The persister: reads pending channel events from the log, stores them in order (store-events.ts),
 // then announces the committed events on the bus. Offsets are committed only after both, so a crash
-// anywhere replays the batch, and replays are harmless. One bad event never stops a batch: it is retried
-// alone, then dead-lettered with its reason. Batches of different partitions that arrive together share one
-// transaction (shared-store.ts).
+// anywhere replays the batch, and replays are harmless. Batches of different partitions that arrive
+// together share one transaction (shared-store.ts).
+//
+// One bad event never stalls a partition, nor anyone else's: an event that fails its schema is
+// dead-lettered before any transaction; when PostgreSQL blames a batch's data (refusals.ts), the batch is
+// halved until the events at fault stand alone, each is dead-lettered with its reason at its first failure
+// (the same data would fail again), and the rest are stored in order. Any other failure (the database
+// restarting, a lost connection) fails the whole batch, which the log redelivers.
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { persistBatchSeconds, persistedEvents, persisterLag } from "../lib/metrics.js";
@@ -14,13 +19,13 @@ import {
   channelTopic,
   type PendingChannelEvent,
 } from "../realtime/channel-events.js";
-import type { EventLog, LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
+import type { DeadLetterRecord, EventLog, LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
+import { describeStoreError, isDataRefusal, type Refusal, refusalReason } from "./refusals.js";
 import { SharedStore } from "./shared-store.js";
 import { type StoreResult, storeEvents } from "./store-events.js";
 
 /** One consumer group per deployment (per topic prefix), so test runs and deployments never share offsets. */
 export const persisterGroup = (topicPrefix: string) => `${topicPrefix}.persister`;
-const ATTEMPTS_PER_EVENT = 3;
 
 export interface PersisterDeps {
   config: Pick<Config, "KAFKA_TOPIC_PREFIX">;
@@ -28,15 +33,20 @@ export interface PersisterDeps {
   log: EventLog;
   bus: Bus;
   logger: Logger;
+  /** Stores one batch in one transaction; tests may wrap it to watch. */
+  storeEvents?: (sql: Sql, events: PendingChannelEvent[]) => Promise<StoreResult>;
 }
 
 export class Persister {
   private consumer?: LogConsumer;
   /** Concurrent partitions' batches go into one transaction together (shared-store.ts). */
   private readonly shared: SharedStore;
+  private readonly storeOne: (events: PendingChannelEvent[]) => Promise<StoreResult>;
 
   constructor(private readonly deps: PersisterDeps) {
-    this.shared = new SharedStore((events) => storeEvents(deps.sql, events));
+    const store = deps.storeEvents ?? storeEvents;
+    this.storeOne = (events) => store(deps.sql, events);
+    this.shared = new SharedStore(this.storeOne, isDataRefusal);
   }
 
   async start(group = persisterGroup(this.deps.config.KAFKA_TOPIC_PREFIX)): Promise<void> {
@@ -49,61 +59,64 @@ export class Persister {
 
   async handle(batch: LogBatch): Promise<void> {
     const stopTimer = persistBatchSeconds.startTimer();
+    const work = new BatchWork();
     const events: PendingChannelEvent[] = [];
-    const records = new Map<string, LogRecord>();
     for (const record of batch.records) {
       const parsed = parseRecord(record);
-      if (typeof parsed === "string") {
-        await this.deadLetter(record, parsed);
-        continue;
+      if ("refusal" in parsed) work.refuse(record, parsed.refusal, parsed.detail);
+      else {
+        events.push(parsed);
+        work.records.set(parsed.eventId, record);
       }
-      events.push(parsed);
-      records.set(parsed.eventId, record);
     }
-    const committed = await this.store(events, records);
+    const committed = await this.store(events, work);
+    // Stored events are announced first: their deliveries need not wait for the dead letters' write (a
+    // Kafka round trip per poisoned batch, which the fault runner's poison stream showed as delay in the
+    // other channels of the partition). The batch's dead letters then leave in one write, still durable
+    // before the log may commit the batch (when handle() resolves); if that write fails, the batch comes
+    // again and its stored events are announced again, which every reader drops by seq.
     await this.announce(committed);
+    if (work.letters.length > 0) {
+      persistedEvents.inc({ outcome: "dead-lettered" }, work.letters.length);
+      await this.deps.log.deadLetter(work.letters);
+    }
     stopTimer();
     const oldest = committed.reduce((min, e) => Math.min(min, Date.parse(e.at)), Number.POSITIVE_INFINITY);
     if (Number.isFinite(oldest)) persisterLag.set(Date.now() - oldest);
   }
 
-  private async store(events: PendingChannelEvent[], records: Map<string, LogRecord>): Promise<ChannelEvent[]> {
+  private async store(events: PendingChannelEvent[], work: BatchWork): Promise<ChannelEvent[]> {
     if (events.length === 0) return [];
     try {
-      return await this.report(await this.shared.store(events), events, records);
+      return work.report(await this.shared.store(events), events);
     } catch (error) {
-      this.deps.logger.warn({ err: error, size: events.length }, "batch failed; storing its events one by one");
+      if (!isDataRefusal(error)) throw error; // not the data's fault: the log redelivers the batch
+      // The error alone: PostgreSQL's message and detail can quote the data (message text).
+      this.deps.logger.warn({ reason: describeStoreError(error), size: events.length }, "batch refused; isolating");
+      return this.storeHalves(events, work, error);
     }
-    const committed: ChannelEvent[] = [];
-    for (const event of events) committed.push(...(await this.storeAlone(event, records)));
-    return committed;
   }
 
-  private async storeAlone(event: PendingChannelEvent, records: Map<string, LogRecord>): Promise<ChannelEvent[]> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= ATTEMPTS_PER_EVENT; attempt++) {
+  /**
+   * `events` failed together with `error`: an event alone is dead-lettered at once; more are halved and each
+   * half stored on its own, the first before the second, so every channel keeps its order.
+   */
+  private async storeHalves(events: PendingChannelEvent[], work: BatchWork, error: unknown): Promise<ChannelEvent[]> {
+    const [only] = events;
+    if (events.length === 1 && only) {
+      work.refuse(work.recordOf(only), "store_refused", describeStoreError(error));
+      return [];
+    }
+    const middle = Math.ceil(events.length / 2);
+    const committed: ChannelEvent[] = [];
+    for (const half of [events.slice(0, middle), events.slice(middle)]) {
       try {
-        return await this.report(await storeEvents(this.deps.sql, [event]), [event], records);
-      } catch (error) {
-        lastError = error;
-        await new Promise((r) => setTimeout(r, 50 * attempt));
+        committed.push(...work.report(await this.storeOne(half), half));
+      } catch (halfError) {
+        if (!isDataRefusal(halfError)) throw halfError;
+        committed.push(...(await this.storeHalves(half, work, halfError)));
       }
     }
-    // Only blame the event if the database itself answers; otherwise redeliver the whole batch later.
-    await this.deps.sql.query("SELECT 1");
-    await this.deadLetter(records.get(event.eventId) as LogRecord, `store failed: ${String(lastError)}`);
-    return [];
-  }
-
-  private async report(
-    { committed, orphaned }: StoreResult,
-    events: PendingChannelEvent[],
-    records: Map<string, LogRecord>,
-  ) {
-    for (const e of orphaned)
-      await this.deadLetter(records.get(e.eventId) as LogRecord, `channel ${e.channelId} does not exist`);
-    persistedEvents.inc({ outcome: "stored" }, committed.length);
-    persistedEvents.inc({ outcome: "dropped" }, events.length - committed.length - orphaned.length);
     return committed;
   }
 
@@ -113,23 +126,50 @@ export class Persister {
       committed.map((e) => ({ topic: channelTopic(e.channelId), payload: JSON.stringify(e) })),
     );
   }
+}
 
-  private async deadLetter(record: LogRecord, reason: string) {
-    persistedEvents.inc({ outcome: "dead-lettered" });
-    await this.deps.log.deadLetter(record, reason);
+/** One batch's records by event id and the dead letters it is gathering. */
+class BatchWork {
+  readonly records = new Map<string, LogRecord>();
+  readonly letters: DeadLetterRecord[] = [];
+
+  refuse(record: LogRecord, refusal: Refusal, detail: string) {
+    this.letters.push({ record, reason: refusalReason(refusal, detail) });
+  }
+
+  recordOf(event: PendingChannelEvent) {
+    return this.records.get(event.eventId) as LogRecord;
+  }
+
+  /** Counts a store's outcome; an event whose channel is gone, or whose author is no user, is refused. */
+  report({ committed, orphaned, unknownAuthor = [] }: StoreResult, events: PendingChannelEvent[]) {
+    for (const e of orphaned) this.refuse(this.recordOf(e), "channel_missing", `channel ${e.channelId}`);
+    for (const e of unknownAuthor) this.refuse(this.recordOf(e), "author_missing", `user ${e.actorId}`);
+    persistedEvents.inc({ outcome: "stored" }, committed.length);
+    persistedEvents.inc(
+      { outcome: "dropped" },
+      events.length - committed.length - orphaned.length - unknownAuthor.length,
+    );
+    return committed;
   }
 }
 
-function parseRecord(record: LogRecord): PendingChannelEvent | string {
+type Parsed = PendingChannelEvent | { refusal: Refusal; detail: string };
+
+function parseRecord(record: LogRecord): Parsed {
   let json: unknown;
   try {
     json = JSON.parse(record.value);
   } catch {
-    return "not JSON";
+    return { refusal: "not_json", detail: `${record.value.length} characters` };
   }
   const parsed = channelEventSchema.safeParse(json);
+  // Paths and zod's messages only (the user text policy's messages name a code point, never the text).
   if (!parsed.success)
-    return `invalid event: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
-  if (parsed.data.channelId !== record.key) return "event channel differs from its partition key";
+    return {
+      refusal: "invalid_event",
+      detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    };
+  if (parsed.data.channelId !== record.key) return { refusal: "wrong_partition", detail: `key ${record.key}` };
   return parsed.data;
 }

@@ -30,7 +30,11 @@ async function main() {
     await close();
     return;
   }
-  const log = await KafkaEventLog.connect(kafka, { topicPrefix: prefix, partitions: config.KAFKA_PARTITIONS }, logger);
+  const log = await KafkaEventLog.connect(
+    { brokers: config.KAFKA_BROKERS, clientId: "parley-dead-letter-replay" },
+    { topicPrefix: prefix, partitions: config.KAFKA_PARTITIONS, sendTimeoutMs: config.KAFKA_SEND_TIMEOUT_MS },
+    logger,
+  );
   await replayDeadLetters(log, letters);
   await commit();
   await log.close();

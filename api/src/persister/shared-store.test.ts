@@ -83,4 +83,22 @@ describe("SharedStore", () => {
     expect(again.committed).toHaveLength(1);
     expect(calls).toHaveLength(1);
   });
+
+  it("stores each caller apart when the data of one failed the group, so only that caller sees the error", async () => {
+    const { calls, storeAll } = recordingStore();
+    const poison = new Error("unsupported Unicode escape sequence");
+    const dataFault = (error: unknown) => error === poison;
+    const shared = new SharedStore(async (events) => {
+      if (events.some((e) => e.channelId === "poisoned")) throw poison;
+      return storeAll(events);
+    }, dataFault);
+    const results = await Promise.allSettled([
+      shared.store([pending("a", 1)]),
+      shared.store([pending("poisoned", 1)]),
+      shared.store([pending("b", 1)]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(results[1]).toMatchObject({ reason: poison });
+    expect(calls.map((c) => c.map((e) => e.channelId)).sort()).toEqual([["a"], ["b"]]);
+  });
 });

@@ -13,16 +13,31 @@ export interface StoreResult {
   committed: ChannelEvent[];
   /** Events whose channel no longer exists. */
   orphaned: PendingChannelEvent[];
+  /**
+   * Sends and reactions whose author is no user: left out before any row is written, rather than failing
+   * the transaction (its foreign key), which would make the whole batch, and everyone whose events shared
+   * it, wait while the persister isolated the event (issue #11: a stream of them, written into the log,
+   * held another channel's deliveries back by 20 s in the fault runner).
+   */
+  unknownAuthor?: PendingChannelEvent[];
 }
+
+/** The events whose author must be a user (a foreign key of the row they write). */
+const authored = (e: PendingChannelEvent) => e.type === "messageCreated" || e.type === "reactionAdded";
 
 export async function storeEvents(sql: Sql, events: PendingChannelEvent[]): Promise<StoreResult> {
   return inTransaction(sql, (tx) => storeInTx(tx, events));
 }
 
 async function storeInTx(tx: SqlClient, events: PendingChannelEvent[]): Promise<StoreResult> {
-  const { replayed, sent } = await findStored(tx, events);
+  const { replayed, sent, users } = await findStored(tx, events);
+  const unknownAuthor: PendingChannelEvent[] = [];
   const fresh = dropRepeatedSends(
-    events.filter((e) => !replayed.has(e.eventId)),
+    events.filter((e) => {
+      if (replayed.has(e.eventId)) return false;
+      if (authored(e) && !users.has(e.actorId)) return !unknownAuthor.push(e);
+      return true;
+    }),
     sent,
   );
   const { placed, orphaned } = await assignSequences(tx, fresh);
@@ -30,32 +45,41 @@ async function storeInTx(tx: SqlClient, events: PendingChannelEvent[]): Promise<
   await applyChanges(tx, placed);
   // Already in each channel's order: replays come by seq, and every placed event follows them in its channel.
   // (A comparator that only orders within a channel is not a consistent sort order, so none is used.)
-  return { committed: [...replayed.values(), ...placed], orphaned };
+  return { committed: [...replayed.values(), ...placed], orphaned, unknownAuthor };
 }
 
-/** In one round trip: the batch's events stored before, and its sends whose (author, client id) is taken. */
+/**
+ * In one round trip: the batch's events stored before, its sends whose (author, client id) is taken, and
+ * which of its authors are users.
+ */
 async function findStored(tx: SqlClient, events: PendingChannelEvent[]) {
   const sends = events.filter((e) => e.type === "messageCreated");
+  const authors = [...new Set(events.filter(authored).map((e) => e.actorId))];
   // Replays ordered by seq so they are announced again in their channel's order.
   const { rows } = await tx.query<
-    | { payload: PendingChannelEvent; seq: number; authorId: null; clientId: null }
-    | { payload: null; seq: null; authorId: string; clientId: string }
+    | { payload: PendingChannelEvent; seq: number; authorId: null; clientId: null; userId: null }
+    | { payload: null; seq: null; authorId: string; clientId: string; userId: null }
+    | { payload: null; seq: null; authorId: null; clientId: null; userId: string }
   >(
-    `SELECT payload, seq, NULL::uuid AS "authorId", NULL::text AS "clientId" FROM "ChannelEvent"
-     WHERE "eventId" = ANY($1::uuid[])
+    `SELECT payload, seq, NULL::uuid AS "authorId", NULL::text AS "clientId", NULL::uuid AS "userId"
+     FROM "ChannelEvent" WHERE "eventId" = ANY($1::uuid[])
      UNION ALL
-     SELECT NULL, NULL, "authorId", "clientId" FROM "Message"
+     SELECT NULL, NULL, "authorId", "clientId", NULL FROM "Message"
      WHERE ("authorId", "clientId") IN (SELECT * FROM unnest($2::uuid[], $3::text[]))
+     UNION ALL
+     SELECT NULL, NULL, NULL, NULL, id FROM "User" WHERE id = ANY($4::uuid[])
      ORDER BY seq`,
-    [events.map((e) => e.eventId), sends.map((e) => e.actorId), sends.map((e) => e.data.clientId)],
+    [events.map((e) => e.eventId), sends.map((e) => e.actorId), sends.map((e) => e.data.clientId), authors],
   );
   const replayed = new Map<string, ChannelEvent>();
   const sent = new Set<string>();
+  const users = new Set<string>();
   for (const r of rows) {
     if (r.payload) replayed.set(r.payload.eventId, { ...r.payload, seq: r.seq });
+    else if (r.userId) users.add(r.userId);
     else sent.add(`${r.authorId}/${r.clientId}`);
   }
-  return { replayed, sent };
+  return { replayed, sent, users };
 }
 
 /** Drops sends whose (author, client id) is stored already or came earlier in the batch. */
@@ -105,9 +129,9 @@ async function insertEventsAndMessages(tx: SqlClient, events: ChannelEvent[]) {
     `WITH events AS (
        INSERT INTO "ChannelEvent" ("channelId", seq, "eventId", type, payload, "createdAt")
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamp[]))
-     INSERT INTO "Message" (id, "channelId", seq, "authorId", "clientId", body, "parentId", "createdAt")
+     INSERT INTO "Message" (id, "channelId", seq, "authorId", "clientId", body, "parentId", "createdAt", attachments)
      SELECT * FROM unnest($7::uuid[], $8::uuid[], $9::int[], $10::uuid[], $11::text[], $12::text[], $13::uuid[],
-       $14::timestamp[])`,
+       $14::timestamp[], $15::jsonb[])`,
     [
       events.map((e) => e.channelId),
       events.map((e) => e.seq),
@@ -123,6 +147,7 @@ async function insertEventsAndMessages(tx: SqlClient, events: ChannelEvent[]) {
       created.map((e) => e.data.body),
       created.map((e) => e.data.parentId),
       created.map((e) => e.at),
+      created.map((e) => JSON.stringify(e.data.attachments ?? [])),
     ],
   );
 }
@@ -145,26 +170,31 @@ async function applyChanges(tx: SqlClient, events: ChannelEvent[]) {
   const isReaction = (e: ChannelEvent): e is Change => e.type === "reactionAdded" || e.type === "reactionRemoved";
   for (const run of runsOfOneType(events.filter(isEdit))) await applyRun(tx, run);
   for (const run of runsOfOneType(events.filter(isReaction))) await applyRun(tx, run);
-  await redactDeleted(
+  await rewriteOldVersions(
     tx,
     events.filter(isEdit).map((e) => e.data.messageId),
   );
 }
 
-// A deleted message's text goes from the event log too — its creation and every edit, including an edit
-// that raced past the deletion — so resume, resync and the events route never replay it. The events keep
-// their place in the sequence. Runs for the messages this batch deleted or edited.
-async function redactDeleted(tx: SqlClient, messageIds: string[]) {
+// Only a message's current text stays in the event log: its creation and every edit are rewritten to it
+// ("" once deleted, including an edit that raced past the deletion, and its attachments [] then too), so
+// resume, resync and the events route never replay a text its author replaced or removed, nor the names of
+// its files. The events keep their place in the sequence,
+// and replaying them still ends at the current text. Runs for the messages this batch edited or deleted;
+// their edits all come after the message (seq > its seq), which keeps the scan to the recent end.
+async function rewriteOldVersions(tx: SqlClient, messageIds: string[]) {
   if (messageIds.length === 0) return;
   await tx.query(
-    `WITH deleted AS (
-       SELECT id, "channelId", seq FROM "Message" WHERE id = ANY($1::uuid[]) AND "deletedAt" IS NOT NULL),
+    `WITH changed AS (
+       SELECT id, "channelId", seq, to_jsonb(body) AS body, attachments FROM "Message" WHERE id = ANY($1::uuid[])),
      created AS (
-       UPDATE "ChannelEvent" e SET payload = jsonb_set(e.payload, '{data,body}', '""')
-       FROM deleted d WHERE e."channelId" = d."channelId" AND e.seq = d.seq)
-     UPDATE "ChannelEvent" e SET payload = jsonb_set(e.payload, '{data,body}', '""')
-     FROM deleted d WHERE e.type = 'messageEdited' AND e.payload->'data'->>'messageId' = d.id::text
-       AND e."channelId" = d."channelId"`,
+       UPDATE "ChannelEvent" e SET payload = CASE WHEN e.payload->'data' ? 'attachments'
+         THEN jsonb_set(jsonb_set(e.payload, '{data,body}', c.body), '{data,attachments}', c.attachments)
+         ELSE jsonb_set(e.payload, '{data,body}', c.body) END
+       FROM changed c WHERE e."channelId" = c."channelId" AND e.seq = c.seq)
+     UPDATE "ChannelEvent" e SET payload = jsonb_set(e.payload, '{data,body}', c.body)
+     FROM changed c WHERE e."channelId" = c."channelId" AND e.seq > c.seq AND e.type = 'messageEdited'
+       AND e.payload->'data'->>'messageId' = c.id::text`,
     [[...new Set(messageIds)]],
   );
 }
@@ -212,9 +242,11 @@ async function applyEdits(tx: SqlClient, run: Of<"messageEdited">[]) {
 async function applyDeletes(tx: SqlClient, run: Of<"messageDeleted">[]) {
   const deletes = onePer(run, (e) => `${e.data.messageId}/${e.channelId}`, "last");
   await tx.query(
-    `UPDATE "Message" m SET body = '', "deletedAt" = v.at
-     FROM unnest($1::uuid[], $2::uuid[], $3::timestamp[]) AS v(id, "channelId", at)
-     WHERE m.id = v.id AND m."channelId" = v."channelId"`,
+    `WITH deleted AS (
+       UPDATE "Message" m SET body = '', attachments = '[]', "deletedAt" = v.at
+       FROM unnest($1::uuid[], $2::uuid[], $3::timestamp[]) AS v(id, "channelId", at)
+       WHERE m.id = v.id AND m."channelId" = v."channelId" RETURNING m.id, v.at)
+     UPDATE "File" f SET "deletedAt" = d.at FROM deleted d WHERE f."messageId" = d.id AND f."deletedAt" IS NULL`,
     [deletes.map((e) => e.data.messageId), deletes.map((e) => e.channelId), deletes.map((e) => e.at)],
   );
 }
@@ -253,6 +285,29 @@ async function applyCreated(tx: SqlClient, created: Of<"messageCreated">[]) {
     );
   }
   await insertMentions(tx, created);
+  await bindAttachments(tx, created);
+}
+
+// The files a message carries become its own: from now on its channel's readers may fetch them. Only the
+// sender's pending uploads to that channel are bound (the API checked as much; a file reaped meanwhile
+// stays deleted).
+async function bindAttachments(tx: SqlClient, created: Of<"messageCreated">[]) {
+  const bound = created.flatMap((e) =>
+    (e.data.attachments ?? []).map((a) => ({ fileId: a.id, messageId: e.data.messageId, e })),
+  );
+  if (bound.length === 0) return;
+  await tx.query(
+    `UPDATE "File" f SET "messageId" = v."messageId"
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS v(id, "messageId", "uploaderId", "channelId")
+     WHERE f.id = v.id AND f."uploaderId" = v."uploaderId" AND f."channelId" = v."channelId"
+       AND f."messageId" IS NULL AND f."deletedAt" IS NULL`,
+    [
+      bound.map((b) => b.fileId),
+      bound.map((b) => b.messageId),
+      bound.map((b) => b.e.actorId),
+      bound.map((b) => b.e.channelId),
+    ],
+  );
 }
 
 // @channel first: a member both @channel-ed and named keeps the kind "channel" (ON CONFLICT DO NOTHING).

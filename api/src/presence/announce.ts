@@ -6,9 +6,10 @@ import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
 
 export const ONLINE_INDEX = "presence:online";
-export const socketsKey = (userId: string) => `presence:${userId}`;
-export const awayKey = (userId: string) => `presence-away:${userId}`;
-export const statusKey = (userId: string) => `presence-status:${userId}`;
+// A user's keys share a hash tag, so on a Redis Cluster they live on one shard (lib/cluster-kv.ts).
+export const socketsKey = (userId: string) => `presence:{${userId}}`;
+export const awayKey = (userId: string) => `presence-away:{${userId}}`;
+export const statusKey = (userId: string) => `presence-status:{${userId}}`;
 
 const STATUS_TTL_MS = 24 * 60 * 60 * 1000;
 

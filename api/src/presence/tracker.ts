@@ -26,6 +26,8 @@ const SHUTDOWN_WAIT_MS = 3000;
 export class PresenceTracker implements PresenceHooks {
   private sweeper?: NodeJS.Timeout;
   private renewer?: NodeJS.Timeout;
+  /** Set by stop(): a pass already in flight when it is called must not arm the next one. */
+  private stopped = false;
   private readonly ttl: number;
   /** The local sockets in RENEW_SLICES slices, assigned round-robin as they connect. */
   private readonly slices = Array.from({ length: RENEW_SLICES }, () => new Map<string, PresenceSocket>());
@@ -93,9 +95,11 @@ export class PresenceTracker implements PresenceHooks {
    * offline within 1.25 ttl.
    */
   start() {
+    this.stopped = false;
     const warn = (what: string) => (err: unknown) => this.services.logger.warn({ err }, `presence ${what} failed`);
     let next = 0;
     const renewLater = () => {
+      if (this.stopped) return;
       this.renewer = setTimeout(
         () =>
           void this.changes
@@ -107,6 +111,7 @@ export class PresenceTracker implements PresenceHooks {
       this.renewer.unref();
     };
     const sweepLater = () => {
+      if (this.stopped) return;
       this.sweeper = setTimeout(() => void this.sweep().catch(warn("sweep")).finally(sweepLater), this.ttl / 4);
       this.sweeper.unref();
     };
@@ -114,8 +119,12 @@ export class PresenceTracker implements PresenceHooks {
     sweepLater();
   }
 
-  /** Stops renewing and sweeping (what a crash does too: this node's users expire after the ttl). */
+  /**
+   * Stops renewing and sweeping for good (what a crash does too: this node's users expire after the ttl).
+   * A pass in flight finishes but arms no further one.
+   */
   stop() {
+    this.stopped = true;
     clearTimeout(this.renewer);
     clearTimeout(this.sweeper);
   }

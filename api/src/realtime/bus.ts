@@ -1,5 +1,6 @@
 // The pub/sub bus between API nodes: committed channel events, presence, typing and control messages.
-// Redis in production; an in-process bus for the single-node embedded default. Same interface, same callers.
+// Redis in production (a Redis Cluster: cluster-bus.ts); an in-process bus for the single-node embedded
+// default. Same interface, same callers.
 import type { Redis } from "ioredis";
 import { createRedis } from "../lib/redis.js";
 
@@ -18,11 +19,16 @@ export interface Bus {
   subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>>;
   /** Round-trip latency in ms; throws when the bus does not answer. */
   ping(): Promise<number>;
+  /**
+   * Called after the bus (re)made its subscriptions following a lost connection or a moved shard: what was
+   * published meanwhile never arrived, so listeners read it from the store (Hub.catchUpAll).
+   */
+  onResubscribed(listener: () => void): void;
   close(): Promise<void>;
 }
 
 /** Local handlers per topic, so a node holds one upstream subscription per topic however many sockets want it. */
-class TopicHandlers {
+export class TopicHandlers {
   private readonly byTopic = new Map<string, Set<BusHandler>>();
 
   /** Returns true when this is the topic's first handler. */
@@ -72,6 +78,8 @@ export class MemoryBus implements Bus {
     return 0;
   }
 
+  onResubscribed() {}
+
   async close() {}
 }
 
@@ -90,6 +98,11 @@ export class RedisBus implements Bus {
     this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
       this.handlers.deliver(channel.toString().slice(this.prefix.length), message.toString());
     });
+  }
+
+  // "ready" comes on the first connect and after every reconnect (ioredis then subscribes again by itself).
+  onResubscribed(listener: () => void) {
+    this.sub.on("ready", listener);
   }
 
   async publish(topic: string, payload: string): Promise<void> {

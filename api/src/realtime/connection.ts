@@ -1,21 +1,25 @@
-// One socket: validates each frame, answers every request exactly once, keeps one cursor per channel,
-// heartbeats, and closes itself when the client falls behind or its session is revoked.
+// One socket: validates each frame, checks who is asking as they are now, answers every request exactly
+// once, keeps one cursor per channel, heartbeats, and closes itself when the client falls behind or its
+// session is revoked.
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
-import type { Authenticated } from "../accounts/sessions.js";
+import { currentUser, isBanRefusal } from "../accounts/current-user.js";
+import type { Authenticated, SessionUser } from "../accounts/sessions.js";
 import { AppError } from "../errors.js";
 import { slowConsumerCloses, socketFramesSent } from "../lib/metrics.js";
+import { isStoreUnavailable } from "../lib/store-unavailable.js";
+import { FrameBudget, framesPerSecond } from "../quotas/quotas.js";
+import type { SocketClaim } from "../quotas/socket-counts.js";
 import type { Services } from "../services.js";
 import { ChannelCursor } from "./channel-cursor.js";
 import type { UserControl } from "./control.js";
-import { frameError, parseFrame } from "./frames.js";
+import { BINARY_FRAME_ERROR, frameError, parseFrame } from "./frames.js";
 import type { SocketContext } from "./handlers.js";
 import type { ChannelDelivery, EphemeralDelivery, Hub } from "./hub.js";
 import { gotEarlierCopy } from "./presence-copies.js";
-import { CloseCode, MAX_FRAME_BYTES, type ServerFrame } from "./protocol.js";
+import { CloseCode, MAX_FRAME_BYTES, MAX_MALFORMED_FRAMES, type ServerFrame } from "./protocol.js";
 import { corkForTurn, flushNow } from "./turn-cork.js";
 
-const MAX_INVALID_FRAMES = 20;
 /** Every frame is text (JSON), also when handed over as bytes encoded once for all sockets. */
 const TEXT = { binary: false } as const;
 
@@ -24,10 +28,13 @@ export class Connection {
   private readonly cursors = new Map<string, ChannelCursor>();
   private resumed = false;
   private closed = false;
-  private invalidFrames = 0;
+  private malformedFrames = 0;
   private alive = true;
   private heartbeat?: NodeJS.Timeout;
   private queue: Promise<void> = Promise.resolve();
+  /** The user as the last frame found them (accounts/current-user.ts); handlers see it as ctx.user. */
+  private user: SessionUser;
+  private readonly frames: FrameBudget;
   readonly context: SocketContext;
 
   constructor(
@@ -36,16 +43,24 @@ export class Connection {
     private readonly hub: Hub,
     private readonly services: Services,
     readonly auth: Authenticated,
+    /** Its place in the socket quotas (quotas/socket-counts.ts), given back when it closes. */
+    readonly claim?: SocketClaim,
   ) {
+    this.frames = new FrameBudget(framesPerSecond(services.config));
+    this.user = auth.user;
+    const connection = this;
     this.context = {
       services,
-      user: auth.user,
+      get user() {
+        return connection.user;
+      },
       sessionId: auth.session.id,
       connectionId: this.id,
       send: (frame) => this.send(frame),
       resume: (positions, memberOf) => this.resume(positions, memberOf),
       resumeChannel: (channelId, fromSeq) => this.resumeChannel(channelId, fromSeq),
       channels: () => new Set(this.cursors.keys()),
+      isClosed: () => this.closed,
     };
   }
 
@@ -81,14 +96,18 @@ export class Connection {
   }
 
   private async handle(data: string) {
+    // Arrived after this side's close frame: no reply could reach the client, which sends it again elsewhere.
+    if (this.closed) return;
     const parsed = parseFrame(data);
+    if (!this.withinBudget("request" in parsed ? parsed.request.id : parsed.id)) return;
     if ("error" in parsed) {
-      this.noteInvalid();
+      if (parsed.malformed) this.noteMalformed();
       if (parsed.id) this.send({ type: "reply", id: parsed.id, ok: false, error: parsed.error });
       else this.send({ type: "error", error: parsed.error });
       return;
     }
     const { request } = parsed;
+    if (!(await this.checkAsking(request.id))) return;
     const handler = this.hub.handlers[request.type] as
       | ((ctx: SocketContext, r: typeof request) => Promise<unknown>)
       | undefined;
@@ -98,14 +117,57 @@ export class Connection {
       this.send({ type: "reply", id: request.id, ok: true, request: request.type, result } as ServerFrame);
     } catch (error) {
       if (!(error instanceof AppError))
-        this.services.logger.error({ err: error, type: request.type }, "socket request failed");
+        this.services.logger[isStoreUnavailable(error) ? "warn" : "error"](
+          { err: error, type: request.type },
+          "socket request failed",
+        );
       this.send({ type: "reply", id: request.id, ok: false, error: frameError(error) });
     }
   }
 
-  private noteInvalid() {
-    this.invalidFrames++;
-    if (this.invalidFrames > MAX_INVALID_FRAMES) this.close(CloseCode.abuse, "too many invalid frames");
+  /** Frames over SOCKET_FRAMES_PER_SECOND are answered `rate_limited` and not run; the socket lives on. */
+  private withinBudget(requestId: string | undefined): boolean {
+    try {
+      this.frames.check();
+      return true;
+    } catch (error) {
+      if (requestId) this.send({ type: "reply", id: requestId, ok: false, error: frameError(error) });
+      else this.send({ type: "error", error: frameError(error) });
+      return false;
+    }
+  }
+
+  /** Re-reads the session and user; a refusal is the frame's reply, and the socket closes. */
+  private async checkAsking(requestId: string): Promise<boolean> {
+    try {
+      this.user = await currentUser(this.services.sql, this.auth.session.id, this.userId);
+      return true;
+    } catch (error) {
+      this.send({ type: "reply", id: requestId, ok: false, error: frameError(error) });
+      // Not a refusal but the store out of reach: the frame was answered `unavailable` (retry); the
+      // session may well be fine, so the socket stays open.
+      if (!(error instanceof AppError)) {
+        this.services.logger.warn({ err: error }, "could not re-read the asking user");
+        return false;
+      }
+      const banned = isBanRefusal(error);
+      await this.hub.accessChanged(this, { kind: "session", reason: banned ? "banned" : "signedOut" });
+      this.close(banned ? CloseCode.banned : CloseCode.signedOut, banned ? "banned" : "session ended");
+      return false;
+    }
+  }
+
+  /** A binary frame: answered, and counted as malformed. */
+  onBinaryFrame() {
+    this.queue = this.queue.then(() => {
+      this.noteMalformed();
+      this.send({ type: "error", error: BINARY_FRAME_ERROR });
+    });
+  }
+
+  private noteMalformed() {
+    this.malformedFrames++;
+    if (this.malformedFrames > MAX_MALFORMED_FRAMES) this.close(CloseCode.abuse, "too many malformed frames");
   }
 
   /** The first resume starts channel events on this socket; channels without a position start now. */
@@ -135,6 +197,13 @@ export class Connection {
     return { toSeq: cursor.lastSeq, resync };
   }
 
+  /** Channels whose stored position is past this socket's: read the rest from the store (Hub.catchUpAll). */
+  catchUpBehind(stored: Map<string, number>) {
+    for (const [channelId, cursor] of this.cursors) {
+      if (cursor.lastSeq < (stored.get(channelId) ?? 0)) void cursor.catchUp();
+    }
+  }
+
   onChannelEvent({ event, frame }: ChannelDelivery) {
     this.cursors.get(event.channelId)?.onLive(event, frame);
   }
@@ -155,14 +224,21 @@ export class Connection {
   onControl(message: UserControl) {
     if (message.type === "membershipChanged") {
       void this.applyMembership(message.joined, message.left);
+      if (message.left.length > 0) void this.hub.accessChanged(this, { kind: "channels", left: message.left });
       return;
     }
-    if (message.type === "readState") {
+    if (message.type === "roleChanged") {
+      this.user = { ...this.user, role: message.role };
+      void this.hub.accessChanged(this, { kind: "role", role: message.role });
+      return;
+    }
+    if (message.type === "readState" || message.type === "notification") {
       this.send(message);
       return;
     }
     if (message.type === "sessionsRevoked") {
       if (message.sessionIds && !message.sessionIds.includes(this.auth.session.id)) return;
+      void this.hub.accessChanged(this, { kind: "session", reason: message.reason });
       this.close(message.reason === "banned" ? CloseCode.banned : CloseCode.signedOut, message.reason);
     }
   }
@@ -199,6 +275,20 @@ export class Connection {
     corkForTurn(this.ws);
     this.ws.send(frame, TEXT);
     socketFramesSent.inc();
+  }
+
+  get isClosed() {
+    return this.closed;
+  }
+
+  /** Answers every frame received so far (those arriving meanwhile too), then closes (drain.ts). */
+  async closeAfterPending(code: number, reason: string) {
+    let pending: Promise<void>;
+    do {
+      pending = this.queue;
+      await pending.catch(() => {});
+    } while (pending !== this.queue && !this.closed);
+    this.close(code, reason);
   }
 
   close(code: number, reason: string) {

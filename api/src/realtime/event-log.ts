@@ -7,6 +7,12 @@ export interface LogRecord {
   value: string;
 }
 
+/** A record that cannot be processed, and why. */
+export interface DeadLetterRecord {
+  record: LogRecord;
+  reason: string;
+}
+
 export interface LogBatch {
   partition: number;
   records: LogRecord[];
@@ -24,8 +30,17 @@ export interface EventLog {
   /** Resolves only once the records are durable (Kafka: acks from all in-sync replicas). */
   append(records: LogRecord[]): Promise<void>;
   consume(group: string, handle: BatchHandler): Promise<LogConsumer>;
-  /** Keeps a record that cannot be processed, with the reason, for inspection and replay. */
-  deadLetter(record: LogRecord, reason: string): Promise<void>;
+  /** Keeps records that cannot be processed, with their reasons, for inspection and replay (one write). */
+  deadLetter(letters: DeadLetterRecord[]): Promise<void>;
   ping(): Promise<number>;
+  /** How far reader `group` is behind the log, per partition (events), and the dead letters not yet replayed. */
+  backlog(group: string): Promise<LogBacklog>;
+  /** Re-appends the dead letters not yet replayed to the log; one that fails again is dead-lettered again. */
+  replayDeadLetters(): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface LogBacklog {
+  partitions: { partition: number; lag: number }[];
+  deadLetters: number;
 }

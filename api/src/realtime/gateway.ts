@@ -4,16 +4,26 @@ import { Hono } from "hono";
 import type { UpgradeWebSocket } from "hono/ws";
 import type { WebSocket } from "ws";
 import { AppError } from "../errors.js";
+import { clientIp } from "../lib/client-ip.js";
 import { allowedOrigins } from "../lib/origins.js";
 import { type AuthEnv, requireUser, sessionMiddleware } from "../middleware/session/index.js";
+import { type SocketClaim, UPGRADE_GRACE_MS } from "../quotas/socket-counts.js";
 import type { Services } from "../services.js";
 import { Connection } from "./connection.js";
 import type { Hub } from "./hub.js";
+import { CloseCode } from "./protocol.js";
+
+type GatewayEnv = AuthEnv & { Variables: { socketClaim?: SocketClaim } };
 
 export function socketRoutes(services: Services, hub: Hub, upgradeWebSocket: UpgradeWebSocket<WebSocket>) {
   const origins = new Set(allowedOrigins(services.config));
-  return new Hono<AuthEnv>().get(
+  return new Hono<GatewayEnv>().get(
     "/ws",
+    async function refuseWhileDraining(_c, next) {
+      // 503 before upgrading: a load balancer retries it on another node (ops/nginx proxy_next_upstream).
+      if (hub.draining) throw new AppError(503, "draining", "This node is restarting: connect again.");
+      await next();
+    },
     async function checkOrigin(c, next) {
       const origin = c.req.header("origin");
       // Browsers always send Origin; non-browser clients (tests, bots) may omit it but still need a session.
@@ -21,19 +31,35 @@ export function socketRoutes(services: Services, hub: Hub, upgradeWebSocket: Upg
         throw new AppError(403, "bad_origin", `Origin ${origin} may not open sockets.`);
       await next();
     },
-    sessionMiddleware(services.db, services.config.SESSION_DAYS, services.kv),
+    sessionMiddleware(services.db, services.config.SESSION_DAYS, services.kv, services.sql),
     async function requireActiveSession(c, next) {
-      requireUser(c); // 401 without a session; 403 banned, also for a session the ban revoked
+      const { user } = requireUser(c); // 401 without a session; 403 banned, also for a session the ban revoked
+      // 429 too_many_sockets; the place is given back if the upgrade does not complete.
+      const claim = await hub.sockets.claim(user.id, clientIp(c));
+      // A plain GET (no upgrade follows) only learns whether it could connect.
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") claim.release();
+      else claim.expireUnlessKept(UPGRADE_GRACE_MS);
+      c.set("socketClaim", claim);
       await next();
     },
     upgradeWebSocket((c) => {
       const auth = c.get("auth");
+      const claim = c.get("socketClaim");
       let connection: Connection | undefined;
       return {
         onOpen(_event, ws) {
           const raw = ws.raw;
-          if (!auth || !raw) return ws.close(4001, "no session");
-          connection = new Connection(raw, hub, services, auth);
+          claim?.keep();
+          if (!auth || !raw) {
+            claim?.release();
+            return ws.close(4001, "no session");
+          }
+          // Upgraded just as the drain began: it would miss the drain's list of sockets to close.
+          if (hub.draining) {
+            claim?.release();
+            return ws.close(CloseCode.restarting, "node restarting: reconnect and resume");
+          }
+          connection = new Connection(raw, hub, services, auth, claim);
           takeOverListeners(raw, connection);
           connection.open().catch((err) => {
             services.logger.error({ err }, "socket open failed");
@@ -43,17 +69,12 @@ export function socketRoutes(services: Services, hub: Hub, upgradeWebSocket: Upg
         // Only frames node-ws buffered before onOpen arrive here; later ones reach takeOverListeners' own.
         onMessage(event) {
           if (typeof event.data === "string") connection?.onMessage(event.data);
-          else connection?.send(BINARY_FRAME_ERROR);
+          else connection?.onBinaryFrame();
         },
       };
     }),
   );
 }
-
-const BINARY_FRAME_ERROR = {
-  type: "error",
-  error: { code: "binary_frame", message: "Frames must be text (JSON)." },
-} as const;
 
 const NODE_WS_EVENTS = ["message", "close", "error"] as const;
 
@@ -80,7 +101,7 @@ function takeOverListeners(raw: WebSocket, connection: Connection) {
 /** The socket's listeners for its lifetime (a function of their own, so their closures hold nothing else). */
 function listen(raw: WebSocket, connection: Connection) {
   raw.on("message", (data, isBinary) => {
-    if (isBinary) connection.send(BINARY_FRAME_ERROR);
+    if (isBinary) connection.onBinaryFrame();
     else connection.onMessage(data.toString());
   });
   raw.on("close", () => void connection.onClosed());

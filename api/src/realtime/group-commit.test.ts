@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GroupCommit } from "./group-commit.js";
+import { GroupCommit, type GroupCommitTimeout } from "./group-commit.js";
 
 describe("GroupCommit", () => {
   it("writes what waits during a write together, in order", async () => {
@@ -37,5 +37,33 @@ describe("GroupCommit", () => {
     await Promise.all([commit.add([1]), commit.add([2, 3]), commit.add([4, 5]), commit.add([6])]);
     // [1] goes at once; then [2,3] (adding [4,5] would pass 3), then [4,5] with [6].
     expect(sizes).toEqual([1, 2, 3]);
+  });
+
+  it("bounds the wait: a queued append is taken out unwritten, one in flight is told the outcome is unknown", async () => {
+    const writes: string[][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const commit = new GroupCommit<string>(
+      async (items) => {
+        writes.push(items);
+        if (writes.length === 1) await gate;
+      },
+      1000,
+      50,
+    );
+    const inFlight = commit.add(["a"]);
+    const queued = commit.add(["b"]);
+    const results = await Promise.allSettled([inFlight, queued]);
+    expect(results.map((r) => (r.status === "rejected" ? (r.reason as GroupCommitTimeout).written : "ok"))).toEqual([
+      "unknown",
+      false,
+    ]);
+    // The write in flight still finishes before anything else is written; "b" never is.
+    const later = commit.add(["c"]);
+    release();
+    await later;
+    expect(writes).toEqual([["a"], ["c"]]);
   });
 });

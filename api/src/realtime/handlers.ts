@@ -18,6 +18,8 @@ export interface SocketContext {
   ): Promise<{ channelId: string; fromSeq: number; toSeq: number; resync: boolean }[]>;
   /** Replays a channel's events after `fromSeq` to this socket, then keeps it live. */
   resumeChannel(channelId: string, fromSeq: number): Promise<{ toSeq: number; resync: boolean }>;
+  /** The socket is closed (or closing): nothing sent reaches it any more. */
+  isClosed(): boolean;
   /** Channels this socket receives events for (the user's memberships). */
   channels(): ReadonlySet<string>;
 }

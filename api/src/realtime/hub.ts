@@ -1,11 +1,13 @@
 // Everything socket-related one API node holds: its connections, the bus fan-outs they listen through,
 // and the request handlers of every capability. One per process.
 import { socketConnections } from "../lib/metrics.js";
+import { sampleDeliveryLatency } from "../ops/node-stats.js";
+import { SocketCounts } from "../quotas/socket-counts.js";
 import type { Services } from "../services.js";
 import type { Bus } from "./bus.js";
 import { type ChannelEvent, channelTopic } from "./channel-events.js";
 import type { Connection } from "./connection.js";
-import { type UserControl, userTopic } from "./control.js";
+import { type AccessChange, type UserControl, userTopic } from "./control.js";
 import { type Ephemeral, ephemeralTopic } from "./ephemeral.js";
 import { Fanout, type Listener } from "./fanout.js";
 import type { HandlerMap } from "./handlers.js";
@@ -30,6 +32,8 @@ export interface EphemeralDelivery {
   copy: PresenceCopy | null;
 }
 
+export type AccessListener = (connection: Connection, change: AccessChange) => Promise<void> | void;
+
 interface ConnectionListeners {
   channel: Listener<ChannelDelivery>;
   ephemeral: Listener<EphemeralDelivery>;
@@ -53,7 +57,12 @@ export class Hub {
   private readonly ephemeral: Fanout<EphemeralDelivery>;
   private readonly control: Fanout<UserControl>;
   private readonly presenceCopies = new PresenceCopies();
+  private readonly accessListeners: AccessListener[] = [];
+  /** Open sockets by user and by address across nodes (quotas/socket-counts.ts). */
+  readonly sockets: SocketCounts;
   presence?: PresenceHooks;
+  /** Set by the drain (drain.ts): the gateway refuses new sockets, /readyz answers 503. */
+  draining = false;
 
   constructor(
     bus: Bus,
@@ -63,10 +72,35 @@ export class Hub {
     // The committed event is wrapped, not re-serialized: the bus payload is already its JSON.
     this.channels = new Fanout<ChannelDelivery>(bus, (payload) => {
       const event = parse<ChannelEvent>(payload);
+      if (event?.type === "messageCreated") sampleDeliveryLatency(Date.now() - Date.parse(event.at));
       return event && { event, frame: Buffer.from(`{"type":"channelEvent","event":${payload}}`) };
     });
     this.ephemeral = new Fanout(bus, (payload, topic) => this.decodeEphemeral(payload, topic));
     this.control = new Fanout(bus, (payload) => parse<UserControl>(payload));
+    this.sockets = new SocketCounts(services.kv, services.config, services.logger);
+    // Subscriptions re-made (Redis restarted, a cluster shard failed over): what was announced in between
+    // never came. Once at once and once a second later, as the new subscriptions may still be on their way.
+    bus.onResubscribed(() => {
+      void this.catchUpAll();
+      setTimeout(() => void this.catchUpAll(), 1000).unref();
+    });
+  }
+
+  /** Every local socket that is behind its channel's stored position reads the rest from the store. */
+  async catchUpAll() {
+    const channelIds = new Set<string>();
+    for (const connection of this.connections) for (const id of connection.context.channels()) channelIds.add(id);
+    if (channelIds.size === 0) return;
+    try {
+      const { rows } = await this.services.sql.query<{ id: string; lastSeq: number }>(
+        `SELECT id, "lastSeq" FROM "Channel" WHERE id = ANY($1::uuid[])`,
+        [[...channelIds]],
+      );
+      const stored = new Map(rows.map((r) => [r.id, r.lastSeq]));
+      for (const connection of this.connections) connection.catchUpBehind(stored);
+    } catch (err) {
+      this.services.logger.warn({ err }, "catching up after the bus resubscribed failed");
+    }
   }
 
   private decodeEphemeral(payload: string, topic: string): EphemeralDelivery | null {
@@ -96,6 +130,7 @@ export class Hub {
   async detach(connection: Connection, channelIds: string[]) {
     const listeners = this.listeners.get(connection);
     this.connections.delete(connection);
+    connection.claim?.release();
     socketConnections.set(this.connections.size);
     if (!listeners) return;
     for (const channelId of channelIds) await this.unwatchChannel(connection, channelId);
@@ -123,14 +158,24 @@ export class Hub {
     ]);
   }
 
+  /** Hears every change of a local socket's access (control.ts AccessChange), e.g. to leave a call. */
+  onAccessChanged(listener: AccessListener) {
+    this.accessListeners.push(listener);
+  }
+
+  async accessChanged(connection: Connection, change: AccessChange) {
+    for (const listener of this.accessListeners) {
+      try {
+        await listener(connection, change);
+      } catch (err) {
+        this.services.logger.warn({ err, change: change.kind }, "an access listener failed");
+      }
+    }
+  }
+
   async heartbeat(connection: Connection) {
     await this.presence
       ?.heartbeat(connection)
       .catch((err) => this.services.logger.warn({ err }, "presence heartbeat failed"));
-  }
-
-  /** Closes every socket (shutdown), telling clients to reconnect elsewhere and resume. */
-  closeAll(code: number, reason: string) {
-    for (const connection of this.connections) connection.close(code, reason);
   }
 }

@@ -1,47 +1,69 @@
-// The Kafka-backed log: idempotent producer with acks=all; one consumer group per reader, committing a
-// batch's offsets only after its handler resolved, so nothing is skipped through crashes and rebalances.
-import { type Admin, type Consumer, type Kafka, Partitioners, type Producer } from "kafkajs";
+// The Kafka-backed log: idempotent producer with acks=all, replaced after a failed write (kafka-writer.ts);
+// appends wait at most sendTimeoutMs; one consumer group per reader, committing a batch's offsets only
+// after its handler resolved, so nothing is skipped through crashes and rebalances.
+import type { Admin, Consumer, Kafka } from "kafkajs";
 import type { Logger } from "pino";
-import type { BatchHandler, EventLog, LogConsumer, LogRecord } from "./event-log.js";
-import { GroupCommit } from "./group-commit.js";
+import { createKafka, type KafkaClient } from "../lib/kafka.js";
+import { logAppendsTimedOut } from "../lib/metrics.js";
+import { readDeadLetters } from "../persister/dead-letters.js";
+import type { BatchHandler, DeadLetterRecord, EventLog, LogBacklog, LogConsumer, LogRecord } from "./event-log.js";
+import { GroupCommit, GroupCommitTimeout } from "./group-commit.js";
+import { KafkaWriter } from "./kafka-writer.js";
 
 export interface KafkaLogOptions {
   topicPrefix: string;
   partitions: number;
+  /** How long an append waits for the broker before it is refused (the sender retries). */
+  sendTimeoutMs: number;
 }
+
+/**
+ * How a reader rides out a broker restart and how fast a dead one is replaced (issue #20).
+ * - It never gives up while the broker is away: its client reconnects and kafkajs retries the fetch loop
+ *   (backoff at most 1 s) with the same group member id, so when the broker is back it heartbeats as the
+ *   member it was and carries on. Had it crashed, kafkajs would restart it as a NEW member, and the group
+ *   would wait out the old member's session before anyone could consume.
+ * - The session is the broker's minimum (group.min.session.timeout.ms, 6 s by default): the longest a group
+ *   waits for a member that died without leaving (kill -9) before its partitions move on.
+ * A reader that stops (SIGTERM, or a non-retriable error) leaves the group, so nobody waits for it.
+ */
+const READER_RETRIES = Number.MAX_SAFE_INTEGER;
+const CONSUMER_TIMING = {
+  sessionTimeout: 6000,
+  heartbeatInterval: 1000,
+  retry: { retries: READER_RETRIES, initialRetryTime: 100, maxRetryTime: 1000, multiplier: 2, factor: 0.2 },
+};
 
 export class KafkaEventLog implements EventLog {
   readonly kind = "kafka";
   readonly topic: string;
   readonly deadLetterTopic: string;
-  private readonly producer: Producer;
+  private readonly writer: KafkaWriter;
   private readonly admin: Admin;
   private readonly consumers = new Set<Consumer>();
   private readonly appends: GroupCommit<LogRecord>;
+  /** The readers' own client: it never stops reconnecting (CONSUMER_TIMING). */
+  private readonly readers: Kafka;
 
   private constructor(
-    private readonly kafka: Kafka,
+    client: KafkaClient,
     private readonly options: KafkaLogOptions,
     private readonly log: Logger,
   ) {
     this.topic = `${options.topicPrefix}.events`;
     this.deadLetterTopic = `${options.topicPrefix}.events.dead-letter`;
-    // Murmur2 on the channel id (Java-compatible), so a channel maps to one partition whoever produces.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const kafka = createKafka(client, log);
+    this.readers = createKafka(client, log, READER_RETRIES);
+    this.writer = new KafkaWriter(kafka, log);
     this.admin = kafka.admin();
-    this.appends = new GroupCommit((records) => this.send(records));
+    this.appends = new GroupCommit((records) => this.writer.write(this.topic, records), 1000, options.sendTimeoutMs);
   }
 
-  static async connect(kafka: Kafka, options: KafkaLogOptions, log: Logger): Promise<KafkaEventLog> {
-    const eventLog = new KafkaEventLog(kafka, options, log);
+  static async connect(client: KafkaClient, options: KafkaLogOptions, log: Logger): Promise<KafkaEventLog> {
+    const eventLog = new KafkaEventLog(client, options, log);
     await eventLog.admin.connect();
     await eventLog.ensureTopics();
-    await eventLog.producer.connect();
+    await eventLog.writer.connect();
     return eventLog;
   }
 
@@ -51,7 +73,9 @@ export class KafkaEventLog implements EventLog {
       { topic: this.topic, numPartitions: this.options.partitions },
       { topic: this.deadLetterTopic, numPartitions: 1 },
     ].filter((t) => !existing.has(t.topic));
-    if (wanted.length > 0) await this.admin.createTopics({ topics: wanted, waitForLeaders: true });
+    // kafkajs's own waitForLeaders gives up on "does not host this topic-partition", which a busy
+    // replicated cluster answers for a while after creating a topic: wait below, tolerating it.
+    if (wanted.length > 0) await this.admin.createTopics({ topics: wanted, waitForLeaders: false });
     await this.waitForLeaders([this.topic, this.deadLetterTopic]);
   }
 
@@ -77,20 +101,17 @@ export class KafkaEventLog implements EventLog {
   }
 
   append(records: LogRecord[]): Promise<void> {
-    return this.appends.add(records);
-  }
-
-  private async send(records: LogRecord[]) {
-    await this.producer.send({ topic: this.topic, acks: -1, messages: records });
+    return this.appends.add(records).catch((error) => {
+      if (error instanceof GroupCommitTimeout) logAppendsTimedOut.inc();
+      throw error;
+    });
   }
 
   async consume(group: string, handle: BatchHandler): Promise<LogConsumer> {
-    // A short session lets a crashed persister's partitions move to a live one within ~10 s.
-    const consumer = this.kafka.consumer({
+    const consumer = this.readers.consumer({
       groupId: group,
       allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 2_000,
+      ...CONSUMER_TIMING,
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
@@ -124,13 +145,12 @@ export class KafkaEventLog implements EventLog {
     };
   }
 
-  async deadLetter(record: LogRecord, reason: string) {
-    this.log.error({ key: record.key, reason }, "event dead-lettered");
-    await this.producer.send({
-      topic: this.deadLetterTopic,
-      acks: -1,
-      messages: [{ key: record.key, value: record.value, headers: { reason } }],
-    });
+  async deadLetter(letters: DeadLetterRecord[]) {
+    for (const { record, reason } of letters) this.log.error({ key: record.key, reason }, "event dead-lettered");
+    await this.writer.write(
+      this.deadLetterTopic,
+      letters.map(({ record, reason }) => ({ key: record.key, value: record.value, headers: { reason } })),
+    );
   }
 
   async ping() {
@@ -139,9 +159,48 @@ export class KafkaEventLog implements EventLog {
     return performance.now() - started;
   }
 
+  /** The replay tool's group (persister/replay-dead-letters.ts): its offset marks what was replayed. */
+  private get replayGroup() {
+    return `${this.options.topicPrefix}.dead-letter-replay`;
+  }
+
+  async backlog(group: string): Promise<LogBacklog> {
+    const [ends, committed, deadEnds, replayed] = await Promise.all([
+      this.admin.fetchTopicOffsets(this.topic),
+      this.admin.fetchOffsets({ groupId: group, topics: [this.topic] }),
+      this.admin.fetchTopicOffsets(this.deadLetterTopic),
+      this.admin.fetchOffsets({ groupId: this.replayGroup, topics: [this.deadLetterTopic] }),
+    ]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const partitions = ends
+      .map((end) => {
+        const at = done.get(end.partition) ?? -1;
+        // No commit yet: the group reads from the beginning (fromBeginning), so all of it is behind.
+        const from = at < 0 ? Number(end.low) : at;
+        return { partition: end.partition, lag: Math.max(0, Number(end.high) - from) };
+      })
+      .sort((a, b) => a.partition - b.partition);
+    const deadEnd = deadEnds[0];
+    const replayedTo = Number(replayed[0]?.partitions[0]?.offset ?? "-1");
+    const deadFrom = replayedTo < 0 ? Number(deadEnd?.low ?? 0) : replayedTo;
+    return { partitions, deadLetters: Math.max(0, Number(deadEnd?.high ?? 0) - deadFrom) };
+  }
+
+  async replayDeadLetters() {
+    const batch = await readDeadLetters(this.readers, this.deadLetterTopic, this.replayGroup);
+    try {
+      if (batch.letters.length > 0) await this.append(batch.letters.map((l) => ({ key: l.key, value: l.value })));
+    } catch (error) {
+      await batch.close();
+      throw error;
+    }
+    await batch.commit();
+    return batch.letters.length;
+  }
+
   async close() {
     await Promise.all([...this.consumers].map((c) => c.disconnect()));
-    await this.producer.disconnect();
+    await this.writer.close();
     await this.admin.disconnect();
   }
 }

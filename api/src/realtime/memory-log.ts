@@ -1,7 +1,7 @@
 // The in-process log for the embedded single-node default. Nothing lives in memory only after it is
 // acknowledged: append() resolves once every consumer group (the inline persister) has handled the
 // records, i.e. once they are in PostgreSQL. A crash before that means the sender never got its ack.
-import type { BatchHandler, EventLog, LogConsumer, LogRecord } from "./event-log.js";
+import type { BatchHandler, DeadLetterRecord, EventLog, LogBacklog, LogConsumer, LogRecord } from "./event-log.js";
 
 interface Pending {
   record: LogRecord;
@@ -11,7 +11,7 @@ interface Pending {
 
 export class MemoryEventLog implements EventLog {
   readonly kind = "memory";
-  readonly deadLetters: { record: LogRecord; reason: string }[] = [];
+  readonly deadLetters: DeadLetterRecord[] = [];
   private readonly groups = new Map<string, BatchHandler>();
   private queue: Pending[] = [];
   private draining = false;
@@ -52,12 +52,23 @@ export class MemoryEventLog implements EventLog {
     return { stop: async () => void this.groups.delete(group) };
   }
 
-  async deadLetter(record: LogRecord, reason: string) {
-    this.deadLetters.push({ record, reason });
+  async deadLetter(letters: DeadLetterRecord[]) {
+    this.deadLetters.push(...letters);
   }
 
   async ping() {
     return 0;
+  }
+
+  /** Appends wait for the inline persister, so what is queued is all the lag there is. */
+  async backlog(): Promise<LogBacklog> {
+    return { partitions: [{ partition: 0, lag: this.queue.length }], deadLetters: this.deadLetters.length };
+  }
+
+  async replayDeadLetters() {
+    const letters = this.deadLetters.splice(0);
+    if (letters.length > 0) await this.append(letters.map((l) => l.record));
+    return letters.length;
   }
 
   async close() {

@@ -5,26 +5,41 @@
 // Server events carry no id. Channel events are ordered per channel by `seq` (gap-free, increasing).
 import * as sfu from "sfu/protocol";
 import { z } from "zod";
+import { AttachmentIdsSchema } from "../files/schemas.js";
+import { userText } from "../lib/user-text.js";
+import type { PushNotification } from "../notifications/content.js";
+import type { OpsPoint, OpsSnapshot } from "../ops/types.js";
 import type { ChannelEvent } from "./channel-events.js";
-import { MAX_MESSAGE_LENGTH } from "./channel-events.js";
+import { ClientIdSchema, EmojiSchema, MessageBodySchema, SentBodySchema } from "./channel-events.js";
 
 export const MAX_FRAME_BYTES = 16 * 1024;
 
-const requestId = z.string().min(1).max(64);
+/** Echoed in the reply as sent; any text but control characters (lib/user-text.ts, kind "token"). */
+export const RequestIdSchema = userText("token", { min: 1, max: 64 });
+const requestId = RequestIdSchema;
 const uuid = z.uuid();
 
-/** Close codes the server uses; 4000–4999 are ours. */
+/** Close codes the server uses; 4000–4999 are ours, 1012 is the standard one for a restart. */
 export const CloseCode = {
-  /** Going away (deploy, shutdown): reconnect to any node and resume. */
-  restarting: 4000,
+  /** The node is draining (deploy, rolling restart: RFC 6455's "Service Restart"): reconnect to any node
+   * and resume. Older servers sent 4000 for the same. */
+  restarting: 1012,
   /** The session ended (signed out, revoked). Sign in again. */
   signedOut: 4001,
   banned: 4003,
   /** The client fell behind (send buffer over its limit): reconnect and resume from the last seq. */
   slowConsumer: 4008,
-  /** Repeated invalid frames. */
+  /** More than MAX_MALFORMED_FRAMES frames that were not well-formed requests. */
   abuse: 4009,
 } as const;
+
+/**
+ * A socket is closed (4009) at its 21st frame, over its life, that is not a well-formed request: not a JSON
+ * object, no valid id, an unknown type, too large, or binary. Requests refused for what their fields hold
+ * (invalid_request with an id, and every other error reply) do not count: a correct client never sends
+ * the former, and a user's typing can cause the latter.
+ */
+export const MAX_MALFORMED_FRAMES = 20;
 
 const request = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ id: requestId, type: z.literal(type), ...shape });
@@ -38,7 +53,13 @@ const callRequests = [
   /** Joins the channel's running call (`no_call` when none). */
   request("call.join", { channelId: uuid }),
   request("call.leave", {}),
+  /** The running calls of the channels you are a member of (the sidebar's markers). */
+  request("call.list", {}),
+  /** Whether calls can be made on this server now (see `callsAvailability`). */
+  request("call.status", {}),
   request("call.getRouterCapabilities", {}),
+  /** What your device can receive; once per call, before the first `call.consume`. */
+  request("call.setRtpCapabilities", sfu.rtpCapabilitiesData.shape),
   request("call.createTransport", sfu.createTransportData.shape),
   request("call.connectTransport", sfu.connectTransportData.shape),
   request("call.produce", sfu.produceData.shape),
@@ -65,11 +86,18 @@ export type CallJoined = sfu.SfuResults["join"] & {
   peerId: string;
   started: boolean;
 };
+/** A running call, as the channel's members see it. */
+export type LiveCall = { channelId: string; callId: string; startedAt: string; startedBy: string };
+/** off: no SFU configured; connecting: the SFU has not answered yet since start (it may be getting ready). */
+export type CallsAvailability = "off" | "connecting" | "ready" | "unavailable";
 export interface CallResults {
   "call.start": CallJoined;
   "call.join": CallJoined;
   "call.leave": { left: boolean };
+  "call.list": { calls: LiveCall[] };
+  "call.status": { state: CallsAvailability };
   "call.getRouterCapabilities": sfu.SfuResults["getRouterCapabilities"];
+  "call.setRtpCapabilities": sfu.SfuResults["setRtpCapabilities"];
   "call.createTransport": sfu.SfuResults["createTransport"];
   "call.connectTransport": sfu.SfuResults["connectTransport"];
   "call.produce": sfu.SfuResults["produce"];
@@ -87,9 +115,58 @@ export interface CallResults {
   "call.removeParticipant": { removed: number };
 }
 /** Something happened in the call this socket is in (joined, left, new producer, active speaker, ended …). */
-export type CallServerFrame = { type: "callEvent"; callId: string; channelId: string; event: sfu.CallEvent };
+export type CallServerFrame =
+  | { type: "callEvent"; callId: string; channelId: string; event: sfu.CallEvent }
+  /** Who is in a channel's call now (to every member, in the call or not), after each join and leave. */
+  | { type: "callRoster"; channelId: string; callId: string; participants: CallRosterEntry[] }
+  /** Calls became possible or impossible on this server (to every socket). */
+  | { type: "callsAvailability"; state: CallsAvailability };
+export type CallRosterEntry = { userId: string; displayName: string };
 export type { CallEvent, PeerInfo as CallPeer } from "sfu/protocol";
+
 // --- end of calls ---------------------------------------------------------------------------------------
+
+// --- notifications (owned by api/src/notifications/) ----------------------------------------------------
+const notificationRequests = [
+  /** The channel this tab shows while it is focused (visible, focused, in use), or null: nothing is seen now.
+   * Nobody is notified of a channel a focused tab of theirs shows. */
+  request("notify.setFocus", { channelId: uuid.nullable() }),
+] as const;
+export interface NotificationResults {
+  "notify.setFocus": Record<string, never>;
+}
+/** A notification for this user (kind "message": show or replace the channel's; "withdraw": take it away). */
+export type NotificationServerFrame = { type: "notification"; notification: PushNotification };
+export type { PushNotification };
+
+// --- end of notifications -------------------------------------------------------------------------------
+
+// --- live operations (owned by api/src/ops/) ------------------------------------------------------------
+// Admins and owners only, checked at every frame and, for the subscription, before every sample sent.
+const opsRequests = [
+  /** Starts `opsSample` frames on this socket every `intervalMs`, until unsubscribed, closed, or no longer an admin. */
+  request("admin.subscribeOps", {}),
+  request("admin.unsubscribeOps", {}),
+  /** Re-appends the persister's dead letters not yet replayed to the event log (any that fail again return). */
+  request("admin.replayDeadLetters", {}),
+] as const;
+export interface OpsResults {
+  "admin.subscribeOps": {
+    intervalMs: number;
+    heartbeatMs: number;
+    /** A node whose last heartbeat is older than this is down. */
+    staleAfterMs: number;
+    /** The last 15 minutes, oldest first (as far back as this node has been sampling). */
+    history: OpsPoint[];
+    snapshot: OpsSnapshot;
+  };
+  "admin.unsubscribeOps": { unsubscribed: boolean };
+  "admin.replayDeadLetters": { replayed: number };
+}
+/** The cluster now, and the newest point of its time series. */
+export type OpsServerFrame = { type: "opsSample"; point: OpsPoint; snapshot: OpsSnapshot };
+export type { OpsNode, OpsPoint, OpsSnapshot, PersisterBacklog, ServiceHealth, SfuStatus } from "../ops/types.js";
+// --- end of live operations -----------------------------------------------------------------------------
 
 export const clientRequestSchema = z.discriminatedUnion("type", [
   request("ping", {}),
@@ -98,17 +175,22 @@ export const clientRequestSchema = z.discriminatedUnion("type", [
   request("sendMessage", {
     channelId: uuid,
     /** Client-generated; a retry with the same clientId (from any node) gets the original result. */
-    clientId: z.string().min(1).max(64),
-    body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH),
+    clientId: ClientIdSchema,
+    /** May be empty when `attachments` are given. */
+    body: SentBodySchema,
     parentId: uuid.nullable().optional(),
+    /** Ids of files this user uploaded to the channel (POST /api/files) and has not sent yet. */
+    attachments: AttachmentIdsSchema.optional(),
   }),
-  request("editMessage", { messageId: uuid, body: z.string().trim().min(1).max(MAX_MESSAGE_LENGTH) }),
+  request("editMessage", { messageId: uuid, body: MessageBodySchema }),
   request("deleteMessage", { messageId: uuid }),
-  request("toggleReaction", { messageId: uuid, emoji: z.string().min(1).max(64) }),
+  request("toggleReaction", { messageId: uuid, emoji: EmojiSchema }),
   request("markRead", { channelId: uuid, seq: z.number().int().min(0) }),
   request("typing", { channelId: uuid }),
   request("setPresence", { status: z.enum(["online", "away"]) }),
   ...callRequests,
+  ...notificationRequests,
+  ...opsRequests,
 ]);
 
 export type ClientRequest = z.infer<typeof clientRequestSchema>;
@@ -118,7 +200,7 @@ export type RequestOf<T extends ClientRequestType> = Extract<ClientRequest, { ty
 export type PresenceStatus = "online" | "away" | "offline";
 
 /** What each request's ok reply carries. */
-export interface RequestResults extends CallResults {
+export interface RequestResults extends CallResults, NotificationResults, OpsResults {
   ping: { at: string };
   /** `denied`: positions given for channels the user is not a member of (nothing is sent for them). */
   resume: { channels: { channelId: string; fromSeq: number; toSeq: number; resync: boolean }[]; denied: string[] };
@@ -154,4 +236,6 @@ export type ServerFrame =
   | { type: "readState"; channelId: string; seq: number }
   /** The user joined or left channels; events of joined channels now flow on this socket. */
   | { type: "channelsChanged"; joined: string[]; left: string[] }
-  | CallServerFrame;
+  | CallServerFrame
+  | NotificationServerFrame
+  | OpsServerFrame;

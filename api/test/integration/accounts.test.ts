@@ -1,10 +1,13 @@
 // Accounts over HTTP against real PostgreSQL and Redis: sign-in (limits, failure bursts, banned and
 // deactivated users), the profile, password changes, sessions, set-password links and invites.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOGIN_PER_ACCOUNT, LOGIN_PER_DEVICE } from "../../src/accounts/login.js";
 import { userTopic } from "../../src/realtime/control.js";
 import type { Running } from "../../src/start-services.js";
 import { cookieToken, httpClient, type Reply, signedIn } from "../support/http.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
+
+const deviceToken = (headers: Headers) => /parley_device=([^;]*)/.exec(headers.get("set-cookie") ?? "")?.[1] ?? null;
 
 let stack: TestStack;
 let services: Running;
@@ -60,14 +63,16 @@ describe("sign in", () => {
     expect(entry?.ip).toBe("203.0.113.7");
   });
 
-  it("marks the cookie Secure behind TLS", async () => {
+  it("marks the cookie Secure behind TLS, as a trusted proxy says", async () => {
     const { user } = await signedIn(services.db, "member", { password: PASSWORD });
-    const res = await call("POST", "/api/auth/login", {
-      body: { email: user.email, password: PASSWORD },
-      ip: freshIp(),
-      headers: { "x-forwarded-proto": "https" },
-    });
+    const behindProxy = httpClient({ ...services, config: { ...services.config, TRUSTED_PROXIES: ["loopback"] } });
+    const viaTls = { body: { email: user.email, password: PASSWORD }, headers: { "x-forwarded-proto": "https" } };
+    const res = await behindProxy("POST", "/api/auth/login", { ...viaTls, ip: "127.0.0.1" });
     expect(res.headers.get("set-cookie")).toMatch(/Secure/);
+    // The same header from a client that is not a trusted proxy is not believed.
+    const direct = await behindProxy("POST", "/api/auth/login", { ...viaTls, ip: freshIp() });
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get("set-cookie")).not.toMatch(/Secure/);
   });
 
   it("answers a wrong password and an unknown email alike", async () => {
@@ -88,6 +93,42 @@ describe("sign in", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(limited.body.error.code).toBe("rate_limited");
     expect(limited.body.error.message).toMatch(/try again in \d+ s/);
+  });
+
+  it("counts failures only: signing in again and again is not limited", async () => {
+    const { user } = await signedIn(services.db, "member", { password: PASSWORD });
+    const ip = freshIp();
+    for (let i = 0; i < LOGIN_PER_ACCOUNT.max + 5; i++)
+      expect((await login(user.email, PASSWORD, ip)).status).toBe(200);
+  });
+
+  it("an attacker who locks an account out does not lock out its owner's known browser", async () => {
+    const { user } = await signedIn(services.db, "member", { password: PASSWORD });
+    const first = await login(user.email, PASSWORD);
+    const device = deviceToken(first.headers);
+    // Someone else guesses from many addresses until the account is locked for browsers it does not know.
+    for (let i = 0; i < LOGIN_PER_ACCOUNT.max; i++) expect((await login(user.email, `guess ${i}`)).status).toBe(401);
+    expect((await login(user.email, PASSWORD)).status).toBe(429); // even the right password, from elsewhere
+    const owner = (password: string) =>
+      call("POST", "/api/auth/login", {
+        body: { email: user.email, password },
+        ip: freshIp(),
+        headers: { cookie: `parley_device=${device}` },
+      });
+    expect((await owner(PASSWORD)).status).toBe(200);
+    expect(device).toMatch(/^[a-z2-7]{32}$/);
+    // A known browser has a failure limit of its own: a stolen device cookie does not open unlimited guessing.
+    for (let i = 0; i < LOGIN_PER_DEVICE.max; i++) expect((await owner(`typo ${i}`)).status).toBe(401);
+    expect((await owner(PASSWORD)).status).toBe(429);
+    // A device cookie of another account counts for nothing here.
+    const other = await signedIn(services.db, "member", { password: PASSWORD });
+    const otherDevice = deviceToken((await login(other.user.email, PASSWORD)).headers);
+    const borrowed = await call("POST", "/api/auth/login", {
+      body: { email: user.email, password: PASSWORD },
+      ip: freshIp(),
+      headers: { cookie: `parley_device=${otherDevice}` },
+    });
+    expect(borrowed.status).toBe(429);
   });
 
   it("limits attempts per IP across accounts", async () => {

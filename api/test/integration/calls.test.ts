@@ -1,16 +1,21 @@
 // Calls through the chat socket: real API process, real SFU process (sfu/), real WebRTC peers in Node.
 // Every call.* frame goes over the same /ws as chat; the API authorizes it and forwards it to the SFU the
 // call is mapped to in Redis.
-import { type PeerSignal, requireWorker, type SfuProcess, startSfu, TestPeer } from "sfu/test-support";
+import { requireWorker, type SfuProcess, startSfu } from "sfu/test-support";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { CallEvent, ServerFrame } from "../../src/realtime/protocol.js";
+import type { CallEvent } from "../../src/realtime/protocol.js";
 import type { Running } from "../../src/start-services.js";
+import { type CallMember, joinCall as joinCallAs, leaveAll } from "../support/call-member.js";
 import { createChannel, createUser } from "../support/fixtures.js";
 import { type ApiProcess, startApi } from "../support/processes.js";
 import { sessionToken, TestSocket, waitFor } from "../support/socket-client.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
-type Member = { name: string; socket: TestSocket; peer: TestPeer };
+const LIVENESS_MS = 30_000;
+/** "At once" on a loaded 2-core machine: well under the liveness timeouts, generous for load. */
+const AT_ONCE_MS = 10_000;
+/** What one socket may send of the call frames every participant hears (mute, hand, screen share …). */
+const CALL_UPDATES_PER_10S = 20;
 
 describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket", () => {
   let stack: TestStack;
@@ -19,12 +24,13 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
   let api: ApiProcess;
   let channelId: string;
   const users: Record<string, { id: string; token: string }> = {};
-  const members: Member[] = [];
+  const members: CallMember[] = [];
 
   beforeAll(async () => {
     stack = await createTestStack({ redis: true });
     services = await stack.open();
-    sfu = await startSfu();
+    // Long liveness timeouts, so "at once" below cannot be the SFU's keepalive or silence watchdog.
+    sfu = await startSfu({ SFU_LINK_TIMEOUT_MS: String(LIVENESS_MS), SFU_PEER_TIMEOUT_MS: String(LIVENESS_MS) });
     api = await startApi({ ...stack.env, SFU_URLS: sfu.url, SFU_SECRET: sfu.secret });
     for (const [name, role] of [
       ["alice", "member"],
@@ -42,10 +48,7 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
   }, 180_000);
 
   afterAll(async () => {
-    for (const m of members) {
-      m.peer.close();
-      m.socket.close();
-    }
+    leaveAll(members);
     await api?.stop();
     await sfu?.stop();
     await stack?.cleanup();
@@ -53,31 +56,10 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
 
   const connect = async (name: string) => TestSocket.connect(api.url, users[name]?.token ?? "");
 
-  /** A Node WebRTC peer whose signalling is the chat socket's call.* frames. */
-  function peerOn(name: string, socket: TestSocket, peerId: string): TestPeer {
-    const signal: PeerSignal = {
-      request: async (method, data) => {
-        const reply = await socket.request(`call.${method}` as "call.produce", data as Record<string, unknown>);
-        if (!reply.ok) throw Object.assign(new Error(`${method}: ${reply.error.message}`), { code: reply.error.code });
-        return reply.result as never;
-      },
-    };
-    const peer = new TestPeer(name, peerId, signal);
-    socket.ws.on("message", (raw) => {
-      const frame = JSON.parse(String(raw)) as ServerFrame;
-      if (frame.type === "callEvent") peer.handleEvent(frame.event);
-    });
-    return peer;
-  }
-
   async function joinCall(name: string, type: "call.start" | "call.join") {
-    const socket = await connect(name);
-    const joined = await socket.ok(type, { channelId });
-    const peer = peerOn(name, socket, joined.peerId);
-    await peer.start(joined);
-    const member = { name, socket, peer };
+    const member = await joinCallAs(api.url, users[name]?.token ?? "", name, channelId, type);
     members.push(member);
-    return { ...member, joined };
+    return member;
   }
 
   const member = (name: string) => {
@@ -90,6 +72,11 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
     services.db.channelEvent.findMany({ where: { channelId, type }, orderBy: { seq: "asc" } });
 
   test("three members join through the chat socket and each receives the others' media", async () => {
+    // A member who stays out of the call, and a non-member, both with live sockets.
+    const dave = await connect("dave");
+    const mallory = await connect("mallory");
+    for (const s of [dave, mallory]) await s.ok("resume", { positions: {} });
+    expect(await dave.ok("call.status")).toEqual({ state: "ready" });
     const alice = await joinCall("alice", "call.start");
     expect(alice.joined).toMatchObject({ channelId, started: true, peers: [] });
     const bob = await joinCall("bob", "call.join");
@@ -127,11 +114,22 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
     expect(stats.consumers).toHaveLength(3);
     for (const c of stats.consumers) expect(c.bytes).toBeGreaterThan(1000);
 
-    // A member who is not in the call sees who is; the channel's log says the call started.
-    const dave = await connect("dave");
+    // A member who is not in the call sees who is: asked, in the list of live calls, and told as it
+    // changes (a roster after each join); a non-member hears nothing of it.
+    const inCall = [users.alice?.id, users.bob?.id, users.carol?.id].sort();
     const { peers } = await dave.ok("call.getParticipants", { channelId });
-    expect(peers.map((p) => p.userId).sort()).toEqual([users.alice?.id, users.bob?.id, users.carol?.id].sort());
+    expect(peers.map((p) => p.userId).sort()).toEqual(inCall);
+    expect(await dave.ok("call.list")).toEqual({
+      calls: [expect.objectContaining({ channelId, callId: alice.joined.callId, startedBy: users.alice?.id })],
+    });
+    expect(await mallory.ok("call.list")).toEqual({ calls: [] });
+    const rosters = (s: typeof dave) =>
+      s.frames.flatMap((f) => (f.type === "callRoster" ? [f.participants.map((p) => p.userId).sort()] : []));
+    await waitFor(() => rosters(dave).length === 3, "three rosters (one per join)", 5000);
+    expect(rosters(dave).at(-1)).toEqual(inCall);
+    expect(rosters(mallory)).toEqual([]);
     dave.close();
+    mallory.close();
     // The in-process log acknowledges an append once it is stored, so the event is there already.
     // Every API node finds the call's SFU in Redis.
     const mapped = JSON.parse((await services.kv.get(`call:channel:${channelId}`)) ?? "null");
@@ -166,19 +164,47 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
     carol.socket.ws.terminate();
     carol.peer.close();
     members.splice(members.indexOf(carol), 1);
-    await alice.peer.waitFor(
+    const left = await alice.peer.waitFor(
       "carol to leave",
       (e: CallEvent) => e.type === "peerLeft" && e.peerId === carolPeer,
-      5000,
+      AT_ONCE_MS,
       mark,
     );
+    // Her socket went without a word: that is a disconnection, not a choice to leave.
+    expect(left).toMatchObject({ reason: "disconnected" });
     await alice.peer.waitFor(
       "alice's consumer of carol to close",
       (e: CallEvent) => e.type === "consumerClosed",
-      5000,
+      AT_ONCE_MS,
       mark,
     );
-    expect(Date.now() - start).toBeLessThan(5000);
+    const elapsed = Date.now() - start;
+    console.log(`closed socket's participant gone after ${elapsed} ms`);
+    expect(elapsed).toBeLessThan(AT_ONCE_MS);
+  });
+
+  test("call frames are rate limited per socket: a flood is refused and never reaches the others", async () => {
+    const alice = member("alice");
+    const bob = member("bob");
+    const mark = bob.peer.mark();
+    const start = Date.now();
+    const replies = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => alice.socket.request("call.raiseHand", { raised: i % 2 === 0 })),
+    );
+    const took = Date.now() - start;
+    const ok = replies.filter((r) => r.ok).length;
+    const limited = replies.filter((r) => !r.ok && r.error.code === "rate_limited");
+    // The windows are fixed 10 s ones, so a flood may straddle one boundary (or more, on a slow machine).
+    const allowance = CALL_UPDATES_PER_10S * (1 + Math.ceil(took / 10_000));
+    console.log(`500 raiseHand in ${took} ms: ${ok} accepted (at most ${allowance}), ${limited.length} rate_limited`);
+    expect(ok).toBeLessThanOrEqual(allowance);
+    expect(ok + limited.length).toBe(500);
+    expect(limited[0]).toMatchObject({ error: { details: { retryAfterSeconds: expect.any(Number) } } });
+    await new Promise((r) => setTimeout(r, 1000));
+    const heard = bob.peer.events.slice(mark).filter((e) => e.type === "peerUpdated").length;
+    expect(heard).toBeLessThanOrEqual(ok);
+    // Media requests have their own, larger allowance: the flood did not stop alice's call.
+    expect((await alice.socket.request("call.getStats")).ok).toBe(true);
   });
 
   test("an admin removes one participant, then ends the call for everyone", async () => {
@@ -213,5 +239,22 @@ describe.runIf(requireWorker(import.meta.filename))("calls over the chat socket"
     const late = await alice.socket.request("call.join", { channelId });
     expect(late.ok ? "ok" : late.error.code).toBe("no_call");
     root.close();
+
+    // The timeline's view of it, over HTTP: for members only.
+    const timeline = async (as: string) => {
+      const res = await fetch(`${api.url}/api/calls/${channelId}/timeline`, {
+        headers: { cookie: `parley_session=${users[as]?.token}` },
+      });
+      return { status: res.status, body: (await res.json()) as { events: { type: string }[] } };
+    };
+    const seen = await timeline("alice");
+    expect(seen.status).toBe(200);
+    expect(seen.body.events.map((e) => e.type)).toEqual(["callStarted", "callEnded"]);
+    expect(seen.body.events[1]).toMatchObject({
+      seq: ended[0]?.seq,
+      actorId: users.alice?.id,
+      data: { reason: "ended", joinedUsers: 3, durationMs: expect.any(Number) },
+    });
+    expect(await timeline("mallory")).toMatchObject({ status: 403, body: { error: { code: "not_member" } } });
   });
 });

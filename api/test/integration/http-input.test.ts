@@ -101,6 +101,19 @@ describe("bad input", () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it("refuses a cookie-authenticated JSON mutation from another site, or with no Origin, changing nothing", async () => {
+    const patch = (headers: Record<string, string>) =>
+      call("PATCH", "/api/me", { token, body: { statusText: "pwned" }, headers });
+    const foreign = await patch({ origin: "https://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe("bad_origin");
+    const unnamed = await call("PATCH", "/api/me", { token, body: { statusText: "pwned" }, headers: { origin: "" } });
+    expect(unnamed.status).toBe(403);
+    expect((await call("GET", "/api/me", { token })).body.user.statusText).not.toBe("pwned");
+    // Our own pages' requests still work.
+    expect((await patch({})).status).toBe(200);
+  });
 });
 
 describe("hostile text is data", () => {
@@ -133,5 +146,75 @@ describe("hostile text is data", () => {
     const edited = await call("PATCH", "/api/me", { token: me.token, body: { statusText: payloads[1] } });
     expect(edited.body.user.statusText).toBe(payloads[1]);
     expect(edited.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+});
+
+// Issue #11 item 1: text the store cannot hold (NUL, lone surrogates) or that the policy refuses (stray
+// controls, invisible characters in names) is a typed 400 at the edge, in bodies and query strings alike,
+// never a 500 later, and changes nothing.
+describe("text the store cannot hold", () => {
+  const poison = { nul: "a\u0000b", surrogate: "a\ud800b", bell: "a\u0007b" };
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const refusedWith = (res: { status: number; body: { error: { code: string } } }, code = "invalid_request") => {
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.code).toBe(code);
+  };
+
+  it("refuses it in every body field, naming the field, and stores nothing", async () => {
+    const me = await signedIn(services.db, "member", { name: "Plain Name" });
+    for (const [what, text] of Object.entries(poison)) {
+      for (const body of [{ statusText: text }, { displayName: text }, { avatarUrl: `https://example.com/${text}` }]) {
+        const res = await call("PATCH", "/api/me", { token: me.token, body });
+        refusedWith(res);
+        expect(res.body.error.details.issues[0].path, what).toBe(Object.keys(body)[0]);
+      }
+      refusedWith(await call("POST", "/api/admin/users", { token, body: { email: `p@x.test`, displayName: text } }));
+      refusedWith(
+        await call("POST", "/api/channels", { token, body: { kind: "public", name: "poison", topic: text } }),
+      );
+      refusedWith(await call("POST", "/api/auth/login", { body: { email: "a@b.test", password: "x\u0000" } }));
+    }
+    const after = await services.db.user.findUniqueOrThrow({ where: { id: me.user.id } });
+    expect([after.displayName, after.statusText, after.avatarUrl]).toEqual(["Plain Name", null, null]);
+    expect(await services.db.channel.count({ where: { name: "poison" } })).toBe(0);
+  });
+
+  it("refuses it in search queries and cursors with a 400, never a 500", async () => {
+    const me = await signedIn(services.db, "member");
+    // A query string cannot carry a lone surrogate: invalid UTF-8 such as %ED%A0%80 stays literal text.
+    const literal = await call("GET", "/api/search?q=%ED%A0%80", { token: me.token });
+    expect(literal.status).toBe(200);
+    for (const text of [poison.nul, poison.bell]) {
+      const q = encodeURIComponent(text);
+      refusedWith(await call("GET", `/api/search?q=${q}`, { token: me.token }));
+      refusedWith(await call("GET", `/api/admin/users?q=${q}`, { token }));
+      refusedWith(await call("GET", `/api/channels/browse?q=${q}`, { token: me.token }));
+      refusedWith(await call("GET", `/api/admin/channels?q=${q}`, { token }));
+      refusedWith(await call("GET", `/api/channels/browse?cursor=${q}`, { token: me.token }));
+    }
+    // Cursors that decode to such text are not cursors this API gave out.
+    for (const text of [poison.nul, poison.surrogate]) {
+      refusedWith(
+        await call("GET", `/api/channels/browse?cursor=${cursorOf([text])}`, { token: me.token }),
+        "invalid_cursor",
+      );
+      refusedWith(
+        await call("GET", `/api/admin/users?sort=name&cursor=${cursorOf(["name", "asc", text, me.user.id])}`, {
+          token,
+        }),
+        "invalid_cursor",
+      );
+    }
+  });
+
+  it("refuses direction overrides and invisible characters in display names, and stores names as NFC", async () => {
+    const me = await signedIn(services.db, "member");
+    for (const sneaky of ["adm\u202Eni", "ad\u200Bmin", "\u2066admin\u2069"]) {
+      const res = await call("PATCH", "/api/me", { token: me.token, body: { displayName: sneaky } });
+      refusedWith(res);
+      expect(res.body.error.details.issues[0].message).toMatch(/invisible or direction-changing/);
+    }
+    const nfc = await call("PATCH", "/api/me", { token: me.token, body: { displayName: " Zoe\u0308 👩🏽‍💻 " } });
+    expect(nfc.body.user.displayName).toBe("Zoë 👩🏽‍💻");
   });
 });

@@ -126,11 +126,11 @@ describe("persister path", () => {
     // Each partition's letters keep its order; the two channels' partitions have no order between them.
     const letters = await readDeadLetters(3);
     expect(letters.filter((d) => d.key === channel.id).map((d) => d.reason)).toEqual([
-      "not JSON",
-      expect.stringMatching(/^invalid event: /),
+      "not_json: 9 characters",
+      expect.stringMatching(/^invalid_event: /),
     ]);
     expect(letters.filter((d) => d.key === missingChannel).map((d) => d.reason)).toEqual([
-      `channel ${missingChannel} does not exist`,
+      `channel_missing: channel ${missingChannel}`,
     ]);
 
     // Once the cause is fixed (the channel exists), the replay tool re-appends the letters: the orphan is
@@ -155,7 +155,10 @@ describe("persister path", () => {
     }
     expect(replayed.map((m) => m.body)).toEqual(["to nowhere"]);
     const again = await readDeadLetterTopic(kafka, dlq, replayGroup);
-    expect(again.letters.map((l) => l.reason)).toEqual(["not JSON", expect.stringMatching(/^invalid event: /)]);
+    expect(again.letters.map((l) => l.reason)).toEqual([
+      "not_json: 9 characters",
+      expect.stringMatching(/^invalid_event: /),
+    ]);
     await again.close();
   });
 });

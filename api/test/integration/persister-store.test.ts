@@ -150,7 +150,7 @@ describe("storeEvents", () => {
     );
   });
 
-  it("blanks a deleted message's text in its stored events, also for an edit that came after", async () => {
+  it("keeps only a message's current text in its stored events: edited versions rewritten, deleted ones blanked", async () => {
     const ann = await createUser(services.db);
     const channel = await createChannel(services.db, [ann.id]);
     const s = script(channel.id);
@@ -165,7 +165,7 @@ describe("storeEvents", () => {
     expect(rows.rows.map((r) => [r.seq, r.type, r.body])).toEqual([
       [1, "messageCreated", ""],
       [2, "messageEdited", ""],
-      [3, "messageCreated", "public words"],
+      [3, "messageCreated", "still"],
       [4, "messageEdited", "still"],
       [5, "messageDeleted", null],
       [6, "messageEdited", ""],

@@ -9,6 +9,8 @@ import { sessionToken, TestSocket, waitFor } from "../support/socket-client.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
 const TTL_MS = 6000;
+/** Sweeps run on timers and Redis/PostgreSQL answer late on a loaded 2-core machine: the slack allowed. */
+const LOAD_MARGIN_MS = 3000;
 let stack: TestStack;
 let services: Running;
 let nodes: ApiProcess[];
@@ -89,7 +91,10 @@ describe("presence and typing", () => {
       "alice offline after the crash",
       TTL_MS * 3,
     );
-    expect(Date.now() - crashedAt).toBeLessThanOrEqual(TTL_MS * 1.25 + 2000);
+    const elapsed = Date.now() - crashedAt;
+    const bound = TTL_MS * 1.25 + LOAD_MARGIN_MS;
+    console.log(`crashed node's user offline after ${elapsed} ms (promise 1.25 × ttl = ${TTL_MS * 1.25} ms)`);
+    expect(elapsed, `within 1.25 × ttl + ${LOAD_MARGIN_MS} ms load margin`).toBeLessThanOrEqual(bound);
     expect(presenceOf(strangerSocket, alice.id)).toEqual([]);
     bobSocket.close();
     strangerSocket.close();

@@ -172,6 +172,43 @@ describe("a connected socket", () => {
     for (const s of [tab1, tab2, out]) s.close();
   });
 
+  // Issue #11 item 1: these were "accepted" and then lost (jsonb refuses them in the persister).
+  it("refuses text the store cannot hold with typed errors, before accepting anything", async () => {
+    const user = await createUser(services.db);
+    const channel = await createChannel(services.db, [user.id]);
+    const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));
+    await socket.ok("resume", { positions: {} });
+    const good = await socket.ok("sendMessage", { channelId: channel.id, clientId: "good-1", body: "fine" });
+    await waitFor(() => socket.events(channel.id).length === 1, "the good message");
+    const poisoned = [
+      { type: "sendMessage", channelId: channel.id, clientId: "p1", body: "nul \u0000 here" },
+      { type: "sendMessage", channelId: channel.id, clientId: "p2", body: "lone \ud800 surrogate" },
+      { type: "sendMessage", channelId: channel.id, clientId: "p3\ud800", body: "bad client id" },
+      { type: "sendMessage", channelId: channel.id, clientId: "p4\u0000", body: "bad client id" },
+      { type: "sendMessage", channelId: channel.id, clientId: "p5", body: "escape \u001b[31m" },
+      { type: "editMessage", messageId: good.messageId, body: "x\u0000" },
+      { type: "toggleReaction", messageId: good.messageId, emoji: "\ud83d" },
+    ];
+    // JSON.stringify writes NUL and lone surrogates as \u escapes, as any client's JSON encoder would.
+    for (const [i, frame] of poisoned.entries()) socket.ws.send(JSON.stringify({ id: `p${i}`, ...frame }));
+    await waitFor(
+      () => socket.frames.filter((f) => f.type === "reply" && f.id.startsWith("p")).length === 7,
+      "7 replies",
+    );
+    for (const reply of socket.frames.filter((f) => f.type === "reply" && f.id.startsWith("p")))
+      expect(reply, JSON.stringify(reply)).toMatchObject({ ok: false, error: { code: "invalid_request" } });
+    // The request id itself is user text: one the reply could not carry gets an error frame, not a reply.
+    socket.ws.send('{"id":"q\\u0000","type":"ping"}');
+    await waitFor(() => socket.frames.some((f) => f.type === "error"), "an error frame");
+    expect(socket.frames.find((f) => f.type === "error")).toMatchObject({ error: { code: "invalid_request" } });
+    // Same channel, so same partition: once this one is stored, anything accepted before it would be too.
+    await socket.ok("sendMessage", { channelId: channel.id, clientId: "good-2", body: "still fine" });
+    await waitFor(() => socket.events(channel.id).length === 2, "the second good message");
+    const stored = await services.db.message.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" } });
+    expect(stored.map((m) => m.body)).toEqual(["fine", "still fine"]);
+    socket.close();
+  });
+
   it("closes a socket that keeps sending garbage", async () => {
     const user = await createUser(services.db);
     const socket = await TestSocket.connect(api.url, await sessionToken(services.db, user.id));

@@ -30,7 +30,7 @@ type Presence = Extract<ServerFrame, { type: "presence" }>;
 const presenceOf = (socket: TestSocket, userId: string) =>
   socket.frames.filter((f): f is Presence => f.type === "presence" && f.userId === userId);
 
-it("closes sockets with 4000, keeps what it accepted, and exits 0 on SIGTERM", async () => {
+it("closes sockets with 1012, keeps what it accepted, and exits 0 on SIGTERM", async () => {
   const [user, colleague] = await Promise.all([createUser(services.db), createUser(services.db)]);
   const channel = await createChannel(services.db, [user.id, colleague.id]);
   const watcher = await TestSocket.connect(peer.url, await sessionToken(services.db, colleague.id));

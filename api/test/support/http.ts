@@ -18,6 +18,7 @@ export interface CallOptions {
   /** Sent as is (with content-type application/json unless headers say otherwise). */
   raw?: string;
   token?: string;
+  /** The client's address, as the peer of the connection. */
   ip?: string;
   headers?: Record<string, string>;
 }
@@ -34,13 +35,15 @@ export function httpClient(services: Services) {
   return async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { origin: ORIGIN };
     if (options.token) headers.cookie = `${SESSION_COOKIE}=${options.token}`;
-    if (options.ip) headers["x-forwarded-for"] = options.ip;
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers["content-type"] = "application/json";
     Object.assign(headers, options.headers);
-    const res = await app.request(path, { method, headers, body });
+    if (headers.origin === "") delete headers.origin; // `origin: ""` sends none, as a non-browser client would
+    // A client connecting from `ip` (the address @hono/node-server would give).
+    const env = options.ip ? { incoming: { socket: { remoteAddress: options.ip } } } : undefined;
+    const res = await app.request(path, { method, headers, body }, env);
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? parse(text) : null };
   };

@@ -1,6 +1,7 @@
 // Real API and persister processes for tests: spawned with their own env, awaited until ready, killed
 // (politely or with SIGKILL) at the end.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -16,6 +17,24 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+/** True while `pid` runs (a zombie, which signal 0 still reaches, counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8")
+      .replace(/^.*\) /, "")
+      .startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+/** kill -9 of a process this test did not spawn (a server started by ops/services); resolves once it is gone. */
+export async function kill9Pid(pid: number): Promise<void> {
+  process.kill(pid, "SIGKILL");
+  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
 }
 
 export interface ProcessHandle {
@@ -94,4 +113,8 @@ export async function startApi(env: Record<string, string>, timeoutMs = 90_000):
 
 export function startPersister(env: Record<string, string>, timeoutMs = 60_000): Promise<ProcessHandle> {
   return start("src/persister/main.ts", env, "persister ready", timeoutMs);
+}
+
+export function startNotifierProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ProcessHandle> {
+  return start("src/notifications/main.ts", env, "notifier ready", timeoutMs);
 }

@@ -64,6 +64,23 @@ export class TestSocket {
     return reply.result;
   }
 
+  /** Like ok(), but retries what a real client retries (the same frame, so the same clientId): a refusal
+   * with `log_unavailable`, after its retryAfterMs — a loaded machine's Kafka may take longer than the
+   * send timeout. Anything else fails the test. */
+  async okRetrying<T extends ClientRequestType>(type: T, payload: Record<string, unknown> = {}, tries = 5) {
+    for (let attempt = 1; ; attempt++) {
+      // A generous reply wait: a send answers within KAFKA_SEND_TIMEOUT_MS plus queueing, which a loaded
+      // machine stretched past 15 s.
+      const reply = await this.request(type, payload, 45_000);
+      if (reply.ok) return reply.result;
+      const error = reply.error as { code?: string; retryAfterMs?: number };
+      if (error.code !== "log_unavailable" || attempt >= tries) {
+        throw new Error(`${type} failed (try ${attempt}): ${JSON.stringify(reply.error)}`);
+      }
+      await new Promise((r) => setTimeout(r, error.retryAfterMs ?? 500));
+    }
+  }
+
   events(channelId?: string): ChannelEvent[] {
     return this.frames
       .filter((f): f is Extract<ServerFrame, { type: "channelEvent" }> => f.type === "channelEvent")

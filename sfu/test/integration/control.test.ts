@@ -72,6 +72,35 @@ describe.runIf(requireWorker(import.meta.filename))("call controls", () => {
     await until("a's audio to flow again", () => (c.received().get(key) ?? 0) > muted + 10, 3000);
   });
 
+  test("muting before producing: the microphone starts paused and nothing of it is forwarded", async () => {
+    const d = await joinPeer(node, callId, "d");
+    try {
+      const mark = c.mark();
+      const { peer } = await node.request("setMuted", { callId, peerId: d.peerId }, { source: "mic", muted: true });
+      expect(peer.muted.mic).toBe(true);
+      await d.produceAudio(() => speechLevel());
+      const announced = await c.waitFor(
+        "d's microphone",
+        (e) => e.type === "newProducer" && e.peerId === d.peerId,
+        3000,
+        mark,
+      );
+      expect(announced).toMatchObject({ producer: { source: "mic", paused: true } });
+      await until("c to consume d's microphone", () =>
+        [...c.consumers.values()].some((r) => r.info.peerId === d.peerId),
+      );
+      const consumer = [...c.consumers.values()].find((r) => r.info.peerId === d.peerId);
+      expect(consumer?.info.producerPaused).toBe(true);
+      await sleep(1000);
+      expect(c.received().get(`${d.peerId}/audio`) ?? 0).toBe(0);
+      const { peers } = await node.request("getParticipants", { callId }, {});
+      expect(peers.find((p) => p.peerId === d.peerId)).toMatchObject({ muted: { mic: true } });
+    } finally {
+      await node.request("leave", { callId, peerId: d.peerId }, {});
+      d.close();
+    }
+  });
+
   test("raising a hand and sharing a screen show on the participant for the others", async () => {
     const mark = b.mark();
     await node.request("raiseHand", { callId, peerId: c.peerId }, { raised: true });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SfuClient } from "../../src/client.js";
 import type { CallEvent } from "../../src/protocol.js";
-import { connectNode, joinPeer, sleep, until } from "../support/harness.js";
+import { connectNode, joinData, joinPeer, sleep, until } from "../support/harness.js";
 import { requireWorker, type SfuProcess, startSfu } from "../support/sfu-process.js";
 import type { TestPeer } from "../support/test-peer.js";
 
@@ -161,9 +161,7 @@ describe.runIf(requireWorker(import.meta.filename))("media between three peers",
       event: { type: "callEnded", reason: "empty", joinedUsers: 4, peakPeers: 4 },
     });
     expect(await n1.request("nodeInfo", {}, {})).toMatchObject({ calls: 0, peers: 0, consumers: 0 });
-    await expect(
-      n1.request("join", { callId, peerId: "late" }, { userId: "u", displayName: "late" }),
-    ).rejects.toMatchObject({
+    await expect(n1.request("join", { callId, peerId: "late" }, await joinData(n1, "late"))).rejects.toMatchObject({
       code: "call_ended",
     });
   });

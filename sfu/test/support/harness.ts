@@ -3,8 +3,15 @@
 import { SfuClient } from "../../src/client.js";
 import { type PeerOptions, TestPeer } from "./test-peer.js";
 
-export async function connectNode(url: string, secret: string, nodeId: string): Promise<SfuClient> {
-  return SfuClient.connect({ url, secret, nodeId, keepaliveMs: 1000 });
+export async function connectNode(
+  url: string,
+  secret: string,
+  nodeId: string,
+  listen?: (client: SfuClient) => void,
+): Promise<SfuClient> {
+  // The product's default keepalive (a dead SFU is noticed after two missed pongs, 4 s): a shorter one
+  // mistook a test process or SFU stalled by a loaded machine for a dead link (CI, load average 25).
+  return SfuClient.connect({ url, secret, nodeId, ...(listen ? { listen } : {}) });
 }
 
 export async function joinPeer(
@@ -25,10 +32,21 @@ export async function joinPeer(
   node.on("event", (frame) => {
     if (frame.callId === callId && frame.to.includes(peerId)) peer.handleEvent(frame.event);
   });
-  const joined = await node.request("join", { callId, peerId }, { userId: `user-${name}`, displayName: name });
+  const joined = await node.request("join", { callId, peerId }, await joinData(node, name));
   await peer.start(joined);
   return peer;
 }
+
+/** A join's data as an API node sends it: the SFU process's instance id (asked once per node) and a channel. */
+export async function joinData(node: SfuClient, name: string) {
+  let instanceId = instances.get(node);
+  if (!instanceId) {
+    instanceId = (await node.request("nodeInfo", {}, {})).instanceId;
+    instances.set(node, instanceId);
+  }
+  return { userId: `user-${name}`, displayName: name, instanceId, channelId: "channel-test" };
+}
+const instances = new WeakMap<SfuClient, string>();
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

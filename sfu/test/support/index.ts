@@ -2,5 +2,5 @@
 // Node WebRTC peer.
 
 export { SILENCE, speechLevel } from "./rtp-source.js";
-export { requireWorker, type SfuProcess, startSfu, workerBin } from "./sfu-process.js";
+export { freeMediaPort, requireWorker, type SfuProcess, startSfu, workerBin } from "./sfu-process.js";
 export { type PeerSignal, type Received, TestPeer } from "./test-peer.js";

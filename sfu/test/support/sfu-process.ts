@@ -1,6 +1,7 @@
 // Starts the real SFU (src/main.ts) as its own process, as production runs it, and finds the mediasoup
 // worker binary it needs. Without a worker the calling test file is skipped with the reason printed.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -48,14 +49,39 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type SfuProcess = { url: string; secret: string; child: ChildProcess; logs: string[]; stop(): Promise<void> };
+/** A port free for both TCP and UDP, for the SFU's media (WebRtcServer listens on both). */
+export async function freeMediaPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const udp = createSocket("udp4");
+    const free = await new Promise<boolean>((resolve) => {
+      udp.once("error", () => resolve(false));
+      udp.bind(port, "127.0.0.1", () => resolve(true));
+    });
+    await new Promise<void>((resolve) => (free ? udp.close(() => resolve()) : resolve()));
+    if (free) return port;
+  }
+}
 
+export type SfuProcess = {
+  url: string;
+  secret: string;
+  /** The one port (UDP and TCP) media reaches its worker on. */
+  rtcPort: number;
+  child: ChildProcess;
+  logs: string[];
+  stop(): Promise<void>;
+  /** kill -9, as a crash would: no call is ended, no API node is told. */
+  kill9(): Promise<void>;
+};
+
+/** Starts the SFU; `env` overrides anything (pass SFU_PORT, SFU_RTC_PORT and SFU_SECRET to restart one in place). */
 export async function startSfu(env: Record<string, string> = {}): Promise<SfuProcess> {
   const { bin, missing } = workerBin();
   if (!bin) throw new Error(missing);
-  const port = await freePort();
-  const rtc = 40000 + Math.floor(Math.random() * 200) * 100;
-  const secret = `test-secret-${Math.random().toString(36).slice(2)}`;
+  const port = env.SFU_PORT ? Number(env.SFU_PORT) : await freePort();
+  const rtcPort = env.SFU_RTC_PORT ? Number(env.SFU_RTC_PORT) : await freeMediaPort();
+  const secret = env.SFU_SECRET ?? `test-secret-${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: SFU_DIR,
     env: {
@@ -64,9 +90,10 @@ export async function startSfu(env: Record<string, string> = {}): Promise<SfuPro
       SFU_SECRET: secret,
       SFU_PORT: String(port),
       SFU_WORKERS: "1",
-      SFU_RTC_MIN_PORT: String(rtc),
-      SFU_RTC_MAX_PORT: String(rtc + 99),
-      SFU_LINK_TIMEOUT_MS: "4000",
+      SFU_RTC_PORT: String(rtcPort),
+      // Above the clients' 4 s (two missed pings), with room for a loaded machine's stalls; the liveness
+      // test sets its own.
+      SFU_LINK_TIMEOUT_MS: "8000",
       LOG_LEVEL: "info",
       ...env,
     },
@@ -74,7 +101,8 @@ export async function startSfu(env: Record<string, string> = {}): Promise<SfuPro
   });
   const logs: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the SFU did not start within 20 s:\n${logs.join("")}`)), 20_000);
+    // Node + tsx + a mediasoup worker start in ~2 s on a quiet machine; CI at load average 50 took over 20 s.
+    const timer = setTimeout(() => reject(new Error(`the SFU did not start within 90 s:\n${logs.join("")}`)), 90_000);
     const onData = (chunk: Buffer) => {
       logs.push(String(chunk));
       if (String(chunk).includes('"msg":"sfu ready"')) {
@@ -90,17 +118,25 @@ export async function startSfu(env: Record<string, string> = {}): Promise<SfuPro
     });
   });
   await ready;
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     url: `ws://127.0.0.1:${port}`,
     secret,
+    rtcPort,
     child,
     logs,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (exited()) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      }),
+    kill9: () =>
+      new Promise<void>((resolve) => {
+        if (exited()) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
       }),
   };
 }

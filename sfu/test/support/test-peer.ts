@@ -85,6 +85,8 @@ export class TestPeer {
     const device = new Device(weriftCapabilities());
     await device.load({ routerRtpCapabilities: join.routerRtpCapabilities });
     this.device = device;
+    // What this device can receive, once per call: each consume after it names only the producer.
+    await this.signal.request("setRtpCapabilities", { rtpCapabilities: device.rtpCapabilities });
     for (const p of join.peers) this.peers.set(p.peerId, p);
     this.sendTransport = await this.transport("send");
     this.recvTransport = await this.transport("recv");
@@ -140,13 +142,8 @@ export class TestPeer {
   }
 
   async consume(producerId: string) {
-    const device = this.need(this.device, "device");
     const recv = this.need(this.recvTransport, "receive transport");
-    const info = await this.signal.request("consume", {
-      transportId: recv.id,
-      producerId,
-      rtpCapabilities: device.rtpCapabilities,
-    });
+    const info = await this.signal.request("consume", { transportId: recv.id, producerId });
     const consumer = await recv.consume({
       id: info.consumerId,
       producerId,

@@ -1,6 +1,6 @@
 import { useNavigate } from "@tanstack/solid-router";
 import { createSignal, Show } from "solid-js";
-import { api, read } from "../lib/api";
+import { api, read } from "../shared/http";
 import { useStore } from "../store";
 import { Modal } from "./modal";
 

@@ -1,6 +1,6 @@
 import { useNavigate } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
-import { api, read } from "../lib/api";
+import { api, read } from "../shared/http";
 import { useStore } from "../store";
 import { Modal } from "./modal";
 
@@ -8,6 +8,7 @@ interface Hit {
   id: string;
   channelId: string;
   authorId: string;
+  parentId: string | null;
   body: string;
   createdAt: string;
 }
@@ -33,7 +34,9 @@ export function SearchDialog(props: { onClose: () => void }) {
 
   async function open(hit: Hit) {
     props.onClose();
-    await navigate({ to: "/c/$channelId", params: { channelId: hit.channelId } });
+    // The message in context, highlighted; a reply opens its thread beside the channel.
+    const search = hit.parentId ? { m: hit.parentId, thread: hit.parentId } : { m: hit.id };
+    await navigate({ to: "/c/$channelId", params: { channelId: hit.channelId }, search });
   }
 
   return (

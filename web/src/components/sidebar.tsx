@@ -1,11 +1,16 @@
 import { Link } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
+import { CallMark } from "../calls/call-entry";
+import { Avatar } from "../shared/avatar";
 import { useStore } from "../store";
 import type { MyChannel } from "../store/channels";
 import { BrowseDialog } from "./browse-dialog";
 import { CreateDialog } from "./create-dialog";
 import { DmDialog } from "./dm-dialog";
+import { NotificationSettingsDialog } from "./notification-settings";
+import { ProfileDialog } from "./profile-dialog";
 import { SearchDialog } from "./search-dialog";
+import { ThreadsLink } from "./threads-link";
 
 function ChannelLink(props: { channel: MyChannel }) {
   const store = useStore();
@@ -25,6 +30,7 @@ function ChannelLink(props: { channel: MyChannel }) {
           />
         </Show>
         <span class="name">{props.channel.name}</span>
+        <CallMark channelId={props.channel.id} />
         <Show when={props.channel.mentionCount > 0}>
           <span class="badge" data-testid="mention-badge" title={`${props.channel.mentionCount} mentions`}>
             {props.channel.mentionCount}
@@ -42,7 +48,10 @@ function ChannelLink(props: { channel: MyChannel }) {
 
 export function Sidebar(props: { onLogout: () => void }) {
   const store = useStore();
-  const [dialog, setDialog] = createSignal<"browse" | "create" | "dm" | "search" | null>(null);
+  const [dialog, setDialog] = createSignal<
+    "browse" | "create" | "dm" | "search" | "notifications" | "profile" | "sessions" | null
+  >(null);
+  const me = () => store.session.user();
   const rooms = () => store.channels.list.filter((c) => c.kind === "public" || c.kind === "private");
   const dms = () => store.channels.list.filter((c) => c.kind === "dm" || c.kind === "group");
   return (
@@ -56,6 +65,17 @@ export function Sidebar(props: { onLogout: () => void }) {
       <button type="button" class="search-button" onClick={() => setDialog("search")}>
         Search messages
       </button>
+      <ThreadsLink />
+      <ul>
+        <li>
+          <Link to="/people" class="channel-link" activeProps={{ "aria-current": "page" }}>
+            <span class="hash" aria-hidden="true">
+              👥
+            </span>
+            <span class="name">People</span>
+          </Link>
+        </li>
+      </ul>
       <div class="section">
         <h2>Channels</h2>
         <button type="button" class="icon" aria-label="Create channel" onClick={() => setDialog("create")}>
@@ -80,11 +100,42 @@ export function Sidebar(props: { onLogout: () => void }) {
         </For>
       </ul>
       <footer class="me">
-        <span data-testid="me">{store.session.user()?.displayName}</span>
-        <button type="button" class="link" onClick={props.onLogout}>
-          Sign out
+        {/* The name shown is part of the button's name (WCAG 2.5.3); "Your profile" is added for screen readers. */}
+        <button type="button" class="me-button" onClick={() => setDialog("profile")}>
+          <span class="sr-only">Your profile: </span>
+          <Show when={me()}>{(u) => <Avatar id={u().id} name={u().displayName} url={u().avatarUrl} size={28} />}</Show>
+          <span class="me-text">
+            <span data-testid="me">{me()?.displayName}</span>
+            <Show when={me()?.statusEmoji || me()?.statusText}>
+              <span class="small" data-testid="my-status">
+                {me()?.statusEmoji} {me()?.statusText}
+              </span>
+            </Show>
+          </span>
         </button>
+        <div class="me-links">
+          <button
+            type="button"
+            class="link"
+            data-testid="away-toggle"
+            onClick={() => void store.setAway(!store.away())}
+          >
+            {store.away() ? "Set yourself active" : "Set yourself away"}
+          </button>
+          <button type="button" class="link" onClick={() => setDialog("notifications")}>
+            Notifications
+          </button>
+          <button type="button" class="link" onClick={props.onLogout}>
+            Sign out
+          </button>
+        </div>
       </footer>
+      <Show when={dialog() === "profile"}>
+        <ProfileDialog onClose={() => setDialog(null)} onSignedOut={props.onLogout} />
+      </Show>
+      <Show when={dialog() === "notifications"}>
+        <NotificationSettingsDialog onClose={() => setDialog(null)} />
+      </Show>
       <Show when={dialog() === "browse"}>
         <BrowseDialog onClose={() => setDialog(null)} />
       </Show>

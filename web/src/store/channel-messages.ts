@@ -9,20 +9,10 @@ export interface ChannelMessages {
   lastSeq: number;
   /** Top-level messages by id, in seq order of insertion. */
   messages: Map<string, MessageView>;
-  /**
-   * Users known to have reacted, per message and emoji, since the page was loaded (history gives counts,
-   * not names). The server keeps one row per user and emoji, so a repeated add from a known user is not
-   * counted twice.
-   */
-  known: Map<string, Map<string, Set<string>>>;
 }
 
 export function fromHistory(viewerId: string, page: { messages: MessageView[]; lastSeq: number }): ChannelMessages {
-  const known = new Map<string, Map<string, Set<string>>>();
-  for (const m of page.messages) {
-    known.set(m.id, new Map(m.reactions.filter((r) => r.me).map((r) => [r.emoji, new Set([viewerId])])));
-  }
-  return { viewerId, lastSeq: page.lastSeq, messages: new Map(page.messages.map((m) => [m.id, m])), known };
+  return { viewerId, lastSeq: page.lastSeq, messages: new Map(page.messages.map((m) => [m.id, m])) };
 }
 
 /** Applies one event; events at or below lastSeq were applied already and are ignored. */
@@ -34,7 +24,13 @@ export function applyEvent(state: ChannelMessages, event: ChannelEvent): Channel
       const { messageId, body, parentId } = event.data;
       if (parentId) {
         const parent = state.messages.get(parentId);
-        if (parent) state.messages.set(parentId, { ...parent, replyCount: parent.replyCount + 1 });
+        if (parent)
+          state.messages.set(parentId, {
+            ...parent,
+            replyCount: parent.replyCount + 1,
+            replierIds: [event.actorId, ...parent.replierIds.filter((id) => id !== event.actorId)].slice(0, 3),
+            lastReplyAt: event.at,
+          });
         return state;
       }
       state.messages.set(messageId, {
@@ -49,6 +45,9 @@ export function applyEvent(state: ChannelMessages, event: ChannelEvent): Channel
         editedAt: null,
         deletedAt: null,
         reactions: [],
+        replierIds: [],
+        lastReplyAt: null,
+        attachments: event.data.attachments ?? [],
       });
       return state;
     }
@@ -57,7 +56,17 @@ export function applyEvent(state: ChannelMessages, event: ChannelEvent): Channel
         m.deletedAt ? m : { ...m, body: event.data.body, editedAt: event.at },
       );
     case "messageDeleted":
-      return update(state, event.data.messageId, (m) => ({ ...m, body: "", deletedAt: event.at, reactions: [] }));
+      return update(state, event.data.messageId, (m) => ({
+        ...m,
+        body: "",
+        deletedAt: event.at,
+        reactions: [],
+        attachments: [],
+      }));
+    case "attachmentRemoved": {
+      const { messageId, fileId } = event.data;
+      return update(state, messageId, (m) => ({ ...m, attachments: m.attachments.filter((a) => a.id !== fileId) }));
+    }
     case "reactionAdded":
     case "reactionRemoved":
       return react(state, event.data.messageId, event.data.emoji, event.actorId, event.type === "reactionAdded");
@@ -75,29 +84,22 @@ function update(state: ChannelMessages, id: string, change: (m: MessageView) => 
 function react(state: ChannelMessages, id: string, emoji: string, userId: string, added: boolean): ChannelMessages {
   const message = state.messages.get(id);
   if (!message || message.deletedAt) return state;
-  const byEmoji = state.known.get(id) ?? new Map<string, Set<string>>();
-  state.known.set(id, byEmoji);
-  const users = byEmoji.get(emoji) ?? new Set<string>();
-  byEmoji.set(emoji, users);
-  const reactions = message.reactions.map((r) => ({ ...r }));
+  const reactions = message.reactions.map((r) => ({ ...r, userIds: [...r.userIds] }));
   let entry = reactions.find((r) => r.emoji === emoji);
-  const isViewer = userId === state.viewerId;
+  // The server keeps one reaction per user and emoji, and announces a removal only of one that exists.
   if (added) {
-    if (users.has(userId)) return state;
-    users.add(userId);
+    if (entry?.userIds.includes(userId)) return state;
     if (!entry) {
-      entry = { emoji, count: 0, me: false };
+      entry = { emoji, count: 0, me: false, userIds: [] };
       reactions.push(entry);
     }
-    entry.count += 1;
-    if (isViewer) entry.me = true;
+    entry.userIds.push(userId);
   } else {
-    // The server emits a removal only for a reaction that exists; the viewer's own state is always known.
-    if (!entry || (isViewer && !entry.me)) return state;
-    users.delete(userId);
-    entry.count -= 1;
-    if (isViewer) entry.me = false;
+    if (!entry?.userIds.includes(userId)) return state;
+    entry.userIds = entry.userIds.filter((u) => u !== userId);
   }
+  entry.count = entry.userIds.length;
+  entry.me = entry.userIds.includes(state.viewerId);
   state.messages.set(id, { ...message, reactions: reactions.filter((r) => r.count > 0) });
   return state;
 }

@@ -3,7 +3,7 @@
 import type { ChannelEvent } from "api/client";
 import { createSignal } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
-import { api, read } from "../lib/api";
+import { api, read } from "../shared/http";
 
 export interface MyChannel {
   id: string;
@@ -15,6 +15,11 @@ export interface MyChannel {
   lastReadSeq: number;
   unreadCount: number;
   mentionCount: number;
+  /** Notifications (store/notifications.ts): the channel muted, and what it notifies of. */
+  muted: boolean;
+  notifyLevel: "all" | "mentions" | "nothing";
+  /** My role in it: a channel's admins manage its members. */
+  role: "admin" | "member";
 }
 
 export function createChannels() {
@@ -44,6 +49,11 @@ export function createChannels() {
   }
 
   const byId = (id: string) => list.find((c) => c.id === id);
+
+  /** Channels I am no longer in leave the sidebar at once (the reload that follows confirms it). */
+  function drop(ids: string[]) {
+    if (list.some((c) => ids.includes(c.id))) setList((all) => all.filter((c) => !ids.includes(c.id)));
+  }
 
   function onEvent(event: ChannelEvent, meId: string) {
     setList(
@@ -80,8 +90,13 @@ export function createChannels() {
     setList((c) => c.id === channelId && c.lastSeq < seq, "lastSeq", seq);
   }
 
+  /** Notification settings as the server now has them. */
+  function setPreferences(channelId: string, prefs: Pick<MyChannel, "muted" | "notifyLevel">) {
+    setList((c) => c.id === channelId, prefs);
+  }
+
   const positions = () => Object.fromEntries(list.map((c) => [c.id, c.lastSeq]));
 
-  return { list, byId, activeId, setActiveId, load, onEvent, onRead, reached, positions };
+  return { list, byId, drop, activeId, setActiveId, load, onEvent, onRead, reached, positions, setPreferences };
 }
 export type ChannelsSlice = ReturnType<typeof createChannels>;

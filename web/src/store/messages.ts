@@ -3,7 +3,7 @@
 import type { ChannelEvent, MessageView } from "api/client";
 import { createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
-import { api, read } from "../lib/api";
+import { api, read } from "../shared/http";
 import { applyEvent, type ChannelMessages, fromHistory } from "./channel-messages";
 
 const PAGE = 50;
@@ -12,6 +12,10 @@ export interface Pending {
   clientId: string;
   channelId: string;
   body: string;
+  /** A reply in this thread. */
+  parentId?: string;
+  /** Ids of stored uploads that go with it. */
+  attachments?: string[];
   status: "sending" | "failed";
   error?: string;
 }
@@ -23,8 +27,8 @@ interface Loaded {
 
 type Page = { messages: MessageView[]; hasMore: boolean; lastSeq: number };
 
-async function fetchPage(channelId: string, before?: number): Promise<Page> {
-  const query = before === undefined ? { limit: String(PAGE) } : { limit: String(PAGE), before: String(before) };
+async function fetchPage(channelId: string, before?: number, limit = PAGE): Promise<Page> {
+  const query = before === undefined ? { limit: String(limit) } : { limit: String(limit), before: String(before) };
   return read<Page>(await api.api.channels[":id"].messages.$get({ param: { id: channelId }, query }));
 }
 
@@ -36,6 +40,28 @@ export function createMessages() {
   const [version, setVersion] = createSignal(0, { equals: false });
   const bump = () => setVersion((v) => v + 1);
   const [pending, setPending] = createStore<Pending[]>([]);
+  // Sends not yet confirmed are kept in this browser, so a reload (or a crash) loses none of them: they
+  // go out again with the same clientId, which the server never turns into a second message.
+  let pendingKey: string | null = null;
+  const savePending = () => {
+    if (!pendingKey) return;
+    try {
+      localStorage.setItem(pendingKey, JSON.stringify(pending));
+    } catch {
+      // Storage full or denied: pending sends last as long as this page.
+    }
+  };
+
+  function restorePending(userId: string) {
+    pendingKey = `parley.pending.${userId}`;
+    try {
+      const saved = JSON.parse(localStorage.getItem(pendingKey) ?? "[]") as Pending[];
+      if (Array.isArray(saved) && saved.length > 0)
+        setPending(saved.filter((p) => typeof p?.clientId === "string").map((p) => ({ ...p, status: "sending" })));
+    } catch {
+      // Unreadable: nothing to restore.
+    }
+  }
 
   async function load(viewerId: string, channelId: string, force = false) {
     if (loaded.has(channelId) && !force) return loaded.get(channelId) as Loaded;
@@ -54,21 +80,27 @@ export function createMessages() {
     }
   }
 
-  async function loadOlder(channelId: string) {
+  async function loadOlder(channelId: string, limit = PAGE) {
     const entry = loaded.get(channelId);
     if (!entry?.hasMore) return;
-    const oldest = Math.min(...[...entry.state.messages.values()].map((m) => m.seq));
-    const page = await fetchPage(channelId, oldest);
+    let oldest = Number.MAX_SAFE_INTEGER;
+    for (const m of entry.state.messages.values()) oldest = Math.min(oldest, m.seq);
+    const page = await fetchPage(channelId, oldest, limit);
     for (const m of page.messages) {
       if (entry.state.messages.has(m.id)) continue;
       entry.state.messages.set(m.id, m);
-      entry.state.known.set(
-        m.id,
-        new Map(m.reactions.filter((r) => r.me).map((r) => [r.emoji, new Set([entry.state.viewerId])])),
-      );
     }
     entry.hasMore = page.hasMore;
     bump();
+  }
+
+  /** Loads older pages until the message is loaded (a permalink or search hit), or none are left. */
+  async function loadUntilId(channelId: string, messageId: string) {
+    for (;;) {
+      const entry = loaded.get(channelId);
+      if (!entry?.hasMore || entry.state.messages.has(messageId)) return;
+      await loadOlder(channelId, 200);
+    }
   }
 
   function onEvent(event: ChannelEvent) {
@@ -81,7 +113,10 @@ export function createMessages() {
 
   /** A pending send is done once its messageCreated arrived. */
   function settle(clientId: string) {
-    if (pending.some((p) => p.clientId === clientId)) setPending((list) => list.filter((p) => p.clientId !== clientId));
+    if (pending.some((p) => p.clientId === clientId)) {
+      setPending((list) => list.filter((p) => p.clientId !== clientId));
+      savePending();
+    }
   }
 
   /** Messages of a channel in seq order (reactive). */
@@ -100,6 +135,7 @@ export function createMessages() {
 
   function addPending(p: Pending) {
     setPending((list) => [...list, p]);
+    savePending();
   }
   function markPending(clientId: string, status: Pending["status"], error?: string) {
     setPending(
@@ -109,10 +145,17 @@ export function createMessages() {
         p.error = error;
       }),
     );
+    savePending();
+  }
+
+  /** A channel I am no longer in: its history is not kept. */
+  function drop(channelId: string) {
+    if (loaded.delete(channelId)) bump();
   }
 
   function forget() {
     loaded.clear();
+    pendingKey = null;
     setPending([]);
     bump();
   }
@@ -121,6 +164,8 @@ export function createMessages() {
     load,
     settle,
     loadOlder,
+    loadUntilId,
+    restorePending,
     onEvent,
     view,
     hasMore,
@@ -130,6 +175,7 @@ export function createMessages() {
     pending,
     addPending,
     markPending,
+    drop,
     forget,
   };
 }

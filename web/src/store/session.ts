@@ -1,13 +1,9 @@
 // The session slice: who is signed in, or why nobody is (banned).
+import type { InferResponseType } from "hono/client";
 import { createSignal } from "solid-js";
-import { ApiError, api, read } from "../lib/api";
+import { ApiError, api, read } from "../shared/http";
 
-export interface Me {
-  id: string;
-  email: string;
-  displayName: string;
-  role: string;
-}
+export type Me = InferResponseType<typeof api.api.me.$get, 200>["user"];
 
 export function createSession() {
   const [user, setUser] = createSignal<Me | null>(null);
@@ -26,11 +22,15 @@ export function createSession() {
     }
   }
 
-  async function login(email: string, password: string): Promise<Me> {
-    const { user: me } = await read<{ user: Me }>(await api.api.auth.login.$post({ json: { email, password } }));
+  /** Someone signed in here (sign-in, an accepted invite, a password set from a link). */
+  function adopt(me: Me) {
     setBanned(null);
     setUser(me);
     return me;
+  }
+
+  async function login(email: string, password: string): Promise<Me> {
+    return adopt((await read<{ user: Me }>(await api.api.auth.login.$post({ json: { email, password } }))).user);
   }
 
   async function logout() {
@@ -38,6 +38,6 @@ export function createSession() {
     setUser(null);
   }
 
-  return { user, banned, setBanned, load, login, logout, clear: () => setUser(null) };
+  return { user, banned, setBanned, setUser, load, adopt, login, logout, clear: () => setUser(null) };
 }
 export type SessionSlice = ReturnType<typeof createSession>;

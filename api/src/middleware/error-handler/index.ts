@@ -4,9 +4,14 @@ import type { ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import { AppError } from "../../errors.js";
+import { isStoreUnavailable, storeUnavailable } from "../../lib/store-unavailable.js";
 
 export function errorHandler(logger: Logger): ErrorHandler {
-  return function handleError(err, c) {
+  return function handleError(caught, c) {
+    // PostgreSQL out of reach: 503 `unavailable` with Retry-After (lib/store-unavailable.ts), logged once.
+    const unavailable = !(caught instanceof AppError) && isStoreUnavailable(caught);
+    if (unavailable) logger.warn({ err: caught, reqId: c.get("requestId") }, "database unavailable");
+    const err = unavailable ? storeUnavailable() : caught;
     if (err instanceof AppError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
       return c.json(err.toBody(), err.status);

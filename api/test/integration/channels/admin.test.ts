@@ -69,14 +69,18 @@ describe("admin channel routes", () => {
     );
   });
 
-  it("rename, archive, add and remove members of a private channel they are not in", async () => {
+  it("rename, archive and remove members of a private channel they are not in, but add no one to it", async () => {
     const channel = await createChannelAs(alice, "private");
     const bobControl = await watchControl(h.services, bob.user.id);
     const name = `renamed-${randomUUID().slice(0, 6)}`;
     const renamed = await owner.call("PATCH", `/api/admin/channels/${channel.id}`, { name });
     expect(renamed.status).toBe(200);
     expect(renamed.body.channel).toMatchObject({ name, me: null });
-    const added = await owner.call("POST", `/api/admin/channels/${channel.id}/members`, { userIds: [bob.user.id] });
+    for (const userIds of [[owner.user.id], [bob.user.id]]) {
+      const refused = await owner.call("POST", `/api/admin/channels/${channel.id}/members`, { userIds });
+      expect(errorOf(refused)).toEqual([403, "not_member"]);
+    }
+    const added = await alice.call("POST", `/api/channels/${channel.id}/members`, { userIds: [bob.user.id] });
     expect(added.body).toEqual({ added: [bob.user.id] });
     expect((await owner.call("DELETE", `/api/admin/channels/${channel.id}/members/${bob.user.id}`)).status).toBe(204);
     const archived = await owner.call("POST", `/api/admin/channels/${channel.id}/archive`);
@@ -88,7 +92,7 @@ describe("admin channel routes", () => {
     expect(events.map((e) => [e.type, e.actorId])).toEqual([
       ["memberJoined", alice.user.id],
       ["channelUpdated", owner.user.id],
-      ["memberJoined", owner.user.id],
+      ["memberJoined", alice.user.id],
       ["memberLeft", owner.user.id],
       ["channelUpdated", owner.user.id],
       ["channelUpdated", owner.user.id],
@@ -100,9 +104,15 @@ describe("admin channel routes", () => {
     ]);
   });
 
-  it("delete any message of the channel named, and only of that channel", async () => {
-    const channel = await createChannelAs(alice, "private");
-    const other = await createChannelAs(alice, "private");
+  it("delete any message of a channel they can read, and only of the channel named", async () => {
+    const channel = await createChannelAs(alice, "public");
+    const other = await createChannelAs(alice, "public");
+    const hidden = await createChannelAs(alice, "private");
+    const secret = await post(h.services, alice, hidden.id, "in a private channel the owner is not in");
+    expect(errorOf(await owner.call("DELETE", `/api/admin/channels/${hidden.id}/messages/${secret.id}`))).toEqual([
+      403,
+      "not_member",
+    ]);
     const message = await post(h.services, alice, channel.id, "against the rules");
     expect(errorOf(await owner.call("DELETE", `/api/admin/channels/${other.id}/messages/${message.id}`))).toEqual([
       404,

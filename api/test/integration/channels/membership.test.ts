@@ -91,9 +91,13 @@ describe("join, invite, kick, leave", () => {
 });
 
 describe("who may manage a channel", () => {
-  it("private: only channel admins and workspace admins invite; members cannot join or kick", async () => {
+  it("private: only its channel admins invite; members cannot join or kick; workspace admins outside only remove", async () => {
     const channel = await createChannelAs(alice, "private");
-    expect(errorOf(await bob.call("POST", `/api/channels/${channel.id}/join`))).toEqual([403, "not_member"]);
+    // Joining answers a private channel exactly as one that does not exist (issue #11 item 6).
+    const join = await bob.call("POST", `/api/channels/${channel.id}/join`);
+    const nowhere = await bob.call("POST", `/api/channels/${randomUUID()}/join`);
+    expect([join.status, join.body]).toEqual([404, { error: { code: "not_found", message: "Channel not found." } }]);
+    expect([nowhere.status, nowhere.body]).toEqual([join.status, join.body]);
     expect((await alice.call("POST", `/api/channels/${channel.id}/members`, { userIds: [bob.user.id] })).status).toBe(
       200,
     );
@@ -104,13 +108,18 @@ describe("who may manage a channel", () => {
       403,
       "not_channel_admin",
     ]);
-    // A workspace admin who is not a member may still manage it.
-    expect((await admin.call("POST", `/api/channels/${channel.id}/members`, { userIds: [carol.user.id] })).status).toBe(
-      200,
-    );
+    // A workspace admin who is not a member may remove people, but add no one, themselves least of all:
+    // that would let them read a private conversation (as in Slack).
+    for (const userIds of [[admin.user.id], [carol.user.id]]) {
+      expect(errorOf(await admin.call("POST", `/api/channels/${channel.id}/members`, { userIds }))).toEqual([
+        403,
+        "not_member",
+      ]);
+    }
+    expect(await isMember(channel.id, admin.user.id)).toBe(0);
+    expect(await isMember(channel.id, carol.user.id)).toBe(0);
     expect((await admin.call("DELETE", `/api/channels/${channel.id}/members/${bob.user.id}`)).status).toBe(204);
     expect(await isMember(channel.id, bob.user.id)).toBe(0);
-    expect(await isMember(channel.id, carol.user.id)).toBe(1);
   });
 
   it("renames and archives with channelUpdated events; an archived channel takes no posts or joins", async () => {
@@ -183,6 +192,20 @@ describe("DMs and group DMs", () => {
       409,
       "not_for_conversations",
     ]);
+    // To an outsider it answers as any private channel would: nothing says it is a DM (issue #11 item 6).
+    const privateOne = await createChannelAs(alice, "private");
+    for (const id of [dm.id, privateOne.id]) {
+      expect(errorOf(await bob.call("POST", `/api/channels/${id}/members`, { userIds: [bob.user.id] })), id).toEqual([
+        403,
+        "not_channel_admin",
+      ]);
+      expect(errorOf(await bob.call("PATCH", `/api/channels/${id}`, { topic: "x" }))).toEqual([
+        403,
+        "not_channel_admin",
+      ]);
+      expect(errorOf(await bob.call("POST", `/api/channels/${id}/join`))).toEqual([404, "not_found"]);
+      expect(errorOf(await bob.call("POST", `/api/channels/${id}/leave`))).toEqual([403, "not_member"]);
+    }
 
     const dave = await signIn(h.services, "member", "Dave");
     const group = (await alice.call("POST", "/api/dms", { userIds: [carol.user.id, dave.user.id] })).body.channel;

@@ -48,7 +48,7 @@ describe("unread and mention counts", () => {
       unreadCount: 3,
       mentionCount: 3,
       muted: false,
-      notifyLevel: "all",
+      notifyLevel: "mentions", // a channel's default; DMs are created with "all"
       role: "member",
     });
     expect(await sidebarEntry(alice, channel.id)).toMatchObject({ unreadCount: 1, mentionCount: 0, role: "admin" });
@@ -139,6 +139,14 @@ describe("search", () => {
       `/api/search?q=${encodeURIComponent(`"${word} number 3"`)}&channelId=${mine.id}`,
     );
     expect(scoped.body.hits.map((x: { body: string }) => x.body)).toEqual([`${word} number 3`]);
+    // Plain words match as prefixes, as people type: "kumqua… numb 3" finds "kumquat… number 3".
+    const typed = await alice.call(
+      "GET",
+      `/api/search?q=${encodeURIComponent(`${word.slice(0, -2)} NUMB 3`)}&channelId=${mine.id}`,
+    );
+    expect(typed.body.hits.map((x: { body: string }) => x.body)).toEqual([`${word} number 3`]);
+    const tricky = await alice.call("GET", `/api/search?q=${encodeURIComponent(`it's C:\\x ${word}`)}`);
+    expect(tricky.status).toBe(200);
   });
 
   it("stores and searches SQL and HTML verbatim", async () => {

@@ -1,0 +1,28 @@
+// Builds a notifier with its transports: FCM when a service account is configured, in-browser always.
+import type { Services } from "../services.js";
+import { BrowserTransport } from "./browser-transport.js";
+import { createFcmApp } from "./fcm-app.js";
+import { FcmTransport } from "./fcm-transport.js";
+import { Notifier } from "./notifier.js";
+
+export interface RunningNotifier {
+  notifier: Notifier;
+  /** "FCM project <id>" or why FCM is off, for the start-up lines. */
+  fcm: string;
+  stop(): Promise<void>;
+}
+
+export async function startNotifier(services: Services): Promise<RunningNotifier> {
+  const fcmApp = createFcmApp(services.config);
+  const fcm = fcmApp ? new FcmTransport(fcmApp.messaging, services.sql, services.logger) : null;
+  const notifier = new Notifier(services, { fcm, browser: new BrowserTransport(services.bus) });
+  await notifier.start();
+  return {
+    notifier,
+    fcm: fcmApp ? `FCM project ${fcmApp.projectId}` : "FCM off (no FCM_SERVICE_ACCOUNT): in-browser only",
+    async stop() {
+      await notifier.stop();
+      await fcmApp?.close();
+    },
+  };
+}
