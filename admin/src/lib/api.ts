@@ -23,6 +23,7 @@ export type ChannelMember = InferResponseType<
 export type AuditEntry = InferResponseType<typeof admin.audit.$get, 200>["entries"][number];
 export type AuditAction = AuditEntry["action"];
 export type AuditQuery = InferRequestType<typeof admin.audit.$get>["query"];
+export type AuditFilterQuery = InferRequestType<(typeof admin.audit)["export.csv"]["$get"]>["query"];
 export type Stats = InferResponseType<typeof admin.stats.$get, 200>;
 export type ModeratedMessage = InferResponseType<
   (typeof admin.channels)[":id"]["messages"]["$get"],
@@ -168,6 +169,11 @@ export const gateway = {
   auditActions: () => ok<{ actions: AuditAction[] }>(admin.audit.actions.$get()),
   listAudit: (query: AuditQuery) =>
     ok<{ entries: AuditEntry[]; nextCursor: string | null }>(admin.audit.$get({ query: cleanQuery(query) })),
+  /** A plain link (the session cookie goes with it): the browser downloads the CSV as it streams. */
+  auditExportUrl: (query: AuditFilterQuery) => {
+    const params = new URLSearchParams(cleanQuery(query) as Record<string, string>).toString();
+    return `/api/admin/audit/export.csv${params ? `?${params}` : ""}`;
+  },
   stats: () => ok<Stats>(admin.stats.$get()),
 
   settings: () => ok<WorkspaceSettings>(admin.settings.$get()),

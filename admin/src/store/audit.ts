@@ -2,7 +2,7 @@
 // name prefix) as well as by id: the first matching user's id is used.
 import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
-import { type AuditAction, type AuditEntry, type AuditQuery, gateway } from "../lib/api";
+import { type AuditAction, type AuditEntry, type AuditFilterQuery, gateway } from "../lib/api";
 import { createPagedList } from "./paged";
 
 export interface AuditFilters {
@@ -32,24 +32,28 @@ async function personId(text: string): Promise<string | undefined> {
 
 export function createAuditStore() {
   const [filters, setFilters] = createStore<AuditFilters>({ action: "", actor: "", target: "", from: "", to: "" });
-  const list = createPagedList<AuditEntry>(async (cursor) => {
-    const query: AuditQuery = {
-      limit: "50",
-      cursor,
+  /** The filters as the API takes them; null when a named person matches nobody (nothing can match). */
+  async function apiFilters(): Promise<AuditFilterQuery | null> {
+    const query: AuditFilterQuery = {
       action: filters.action || undefined,
       from: dayStart(filters.from),
       to: dayStart(filters.to, true),
     };
     if (filters.actor.trim()) {
       const id = await personId(filters.actor);
-      if (!id) return { items: [], nextCursor: null };
+      if (!id) return null;
       query.actorId = id;
     }
     if (filters.target.trim()) {
       // Failed sign-ins name an email, not a user: fall back to the text itself.
       query.targetId = (await personId(filters.target)) ?? filters.target.trim();
     }
-    const page = await gateway.listAudit(query);
+    return query;
+  }
+  const list = createPagedList<AuditEntry>(async (cursor) => {
+    const query = await apiFilters();
+    if (!query) return { items: [], nextCursor: null };
+    const page = await gateway.listAudit({ ...query, limit: "50", cursor });
     return { items: page.entries, nextCursor: page.nextCursor };
   });
   // The action names come from the API (GET /api/admin/audit/actions), loaded by the page, once.
@@ -60,6 +64,11 @@ export function createAuditStore() {
     actions,
     async loadActions() {
       if (actions().length === 0) setActions((await gateway.auditActions()).actions);
+    },
+    /** Where the CSV of what the filters match downloads from; null when nothing can match. */
+    async exportUrl(): Promise<string | null> {
+      const query = await apiFilters();
+      return query && gateway.auditExportUrl(query);
     },
     filter(patch: Partial<AuditFilters>) {
       setFilters(patch);

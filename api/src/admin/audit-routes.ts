@@ -1,7 +1,9 @@
 // /api/admin/audit: read-only. There is deliberately no route that edits or deletes an entry.
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditCsv } from "../audit/export.js";
 import { listAudit } from "../audit/queries.js";
 import { AUDIT_ACTIONS } from "../audit/record.js";
+import { contentDisposition } from "../files/serve.js";
 import { CursorQuery } from "../lib/cursor.js";
 import { errorResponses, json, openApiRouter } from "../lib/openapi.js";
 import { userText } from "../lib/user-text.js";
@@ -28,18 +30,22 @@ const EntrySchema = z
 
 const isoDate = z.iso.datetime({ offset: true }).transform((iso) => new Date(iso));
 
+/** What narrows the list and the export alike. */
+const Filters = z.object({
+  actorId: z.uuid().optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  targetId: userText("token", { max: 320 }).optional(),
+  from: isoDate.optional().openapi({ description: "Inclusive" }),
+  to: isoDate.optional().openapi({ description: "Exclusive" }),
+});
+
 const list = createRoute({
   method: "get",
   path: "/",
   tags: tags.audit,
   summary: "Admin actions and security events, newest first",
   request: {
-    query: z.object({
-      actorId: z.uuid().optional(),
-      action: z.enum(AUDIT_ACTIONS).optional(),
-      targetId: userText("token", { max: 320 }).optional(),
-      from: isoDate.optional().openapi({ description: "Inclusive" }),
-      to: isoDate.optional().openapi({ description: "Exclusive" }),
+    query: Filters.extend({
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: CursorQuery.optional(),
     }),
@@ -61,9 +67,30 @@ const actions = createRoute({
   },
 });
 
+const exportCsv = createRoute({
+  method: "get",
+  path: "/export.csv",
+  tags: tags.audit,
+  summary: "The whole filtered log as CSV (RFC 4180, formula cells defused), newest first, streamed",
+  request: { query: Filters },
+  responses: {
+    200: { description: "text/csv, as an attachment", content: { "text/csv": { schema: z.string() } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
 export function auditRoutes(services: Services) {
   return openApiRouter()
     .openapi(actions, (c) => c.json({ actions: [...AUDIT_ACTIONS] }, 200))
+    .openapi(exportCsv, (c) => {
+      const stamp = new Date().toISOString().slice(0, 19).replaceAll(":", "-");
+      return c.body(auditCsv(services.db, c.req.valid("query")), 200, {
+        "Content-Type": "text/csv; charset=utf-8; header=present",
+        "Content-Disposition": contentDisposition("attachment", `parley-audit-${stamp}Z.csv`),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      }) as never;
+    })
     .openapi(list, async (c) => {
       const { entries, people, nextCursor } = await listAudit(services.db, c.req.valid("query"));
       const view = entries.map((entry) => ({

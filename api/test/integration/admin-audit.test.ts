@@ -3,6 +3,7 @@
 // by effective state and role, and sign-ins per day from the log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Running } from "../../src/start-services.js";
+import { parseCsv } from "../support/csv.js";
 import { createUser } from "../support/fixtures.js";
 import { httpClient, signedIn } from "../support/http.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
@@ -126,6 +127,100 @@ describe("audit log", () => {
     for (const method of ["PATCH", "PUT", "DELETE"]) {
       expect((await call(method, `/api/admin/audit/${entry.id}`, { token, body: {} })).status).toBe(404);
       expect((await call(method, "/api/admin/audit", { token, body: {} })).status).toBe(404);
+    }
+  });
+});
+
+describe("audit CSV export", () => {
+  it("streams every entry the filters match, across pages, as RFC 4180 with formula cells defused", async () => {
+    const own = await createTestStack({ redis: true });
+    try {
+      const s = await own.open();
+      const api = httpClient(s);
+      const { user: admin, token } = await signedIn(s.db, "admin");
+      const { token: memberToken } = await signedIn(s.db, "member");
+      const hostile = await createUser(s.db, { name: '=HYPERLINK("http://evil","x")' });
+      const other = await createUser(s.db);
+      const day = 24 * 3600_000;
+      const now = Date.now();
+      // 1,200 bans of `hostile` (more than two of the export's pages), the newest first in the file.
+      await s.db.auditLog.createMany({
+        data: Array.from({ length: 1200 }, (_, i) => ({
+          action: "user.banned",
+          actorId: admin.id,
+          targetType: "user",
+          targetId: hostile.id,
+          reason: i === 0 ? 'line one\nsaid "stop", then\r\n+cmd|calc' : `ban ${i}`,
+          at: new Date(now - 10 * day + i * 1000),
+          details: { n: i },
+        })),
+      });
+      await s.db.auditLog.create({
+        data: {
+          action: "user.deactivated",
+          actorId: admin.id,
+          targetType: "user",
+          targetId: other.id,
+          at: new Date(now - day),
+        },
+      });
+      await s.db.auditLog.create({
+        data: { action: "auth.login_failures", targetType: "email", targetId: "-x@parley.test" },
+      });
+
+      const res = await api("GET", "/api/admin/audit/export.csv?action=user.banned", { token });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/csv; charset=utf-8/);
+      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="parley-audit-[0-9T-]+Z\.csv"/);
+      const [head, ...rows] = parseCsv(res.body as string);
+      expect(head).toEqual([
+        "id",
+        "at",
+        "action",
+        "actor_id",
+        "actor_email",
+        "actor_name",
+        "target_type",
+        "target_id",
+        "target_email",
+        "target_name",
+        "reason",
+        "ip",
+        "details",
+      ]);
+      expect(rows).toHaveLength(1200);
+      const col = (name: string) => (head as string[]).indexOf(name);
+      expect(rows.map((r) => r[col("reason")]).slice(0, 2)).toEqual(["ban 1199", "ban 1198"]);
+      const first = rows.at(-1) as string[];
+      expect(first[col("reason")]).toBe('line one\nsaid "stop", then\r\n+cmd|calc');
+      expect(first[col("target_name")]).toBe('\'=HYPERLINK("http://evil","x")');
+      expect(first[col("actor_email")]).toBe(admin.email);
+      expect(first[col("details")]).toBe('{"n":0}');
+      expect(new Set(rows.map((r) => r[col("id")])).size).toBe(1200);
+
+      // The list's other filters: actor, target (an email too), and the date range [from, to).
+      const csv = async (query: string) => {
+        const reply = await api("GET", `/api/admin/audit/export.csv?${query}`, { token });
+        expect(reply.status, query).toBe(200);
+        return parseCsv(reply.body as string).slice(1);
+      };
+      expect((await csv(`targetId=${other.id}`)).map((r) => r[col("action")])).toEqual(["user.deactivated"]);
+      const byEmail = await csv("targetId=-x@parley.test");
+      expect(byEmail.map((r) => r[col("target_id")])).toEqual(["'-x@parley.test"]);
+      expect(await csv(`actorId=${admin.id}`)).toHaveLength(1201);
+      const from = new Date(now - 10 * day + 100_000).toISOString();
+      const to = new Date(now - 10 * day + 110_000).toISOString();
+      const range = await csv(`from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+      expect(range.map((r) => r[col("reason")])).toEqual(Array.from({ length: 10 }, (_, i) => `ban ${109 - i}`));
+      expect((await api("GET", "/api/admin/audit/export.csv?action=user.deleted", { token })).status).toBe(400);
+
+      // Admins only, like every route under /api/admin.
+      const refused = await api("GET", "/api/admin/audit/export.csv", { token: memberToken });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: { code: expect.any(String) } });
+      expect((await api("GET", "/api/admin/audit/export.csv")).status).toBe(401);
+    } finally {
+      await own.cleanup();
     }
   });
 });

@@ -179,6 +179,12 @@ const cases: Case[] = [
   },
   { method: "GET", path: "/admin/audit", ok: 200, prepare: async () => ({ url: "/api/admin/audit?limit=5" }) },
   { method: "GET", path: "/admin/audit/actions", ok: 200, prepare: async () => ({ url: "/api/admin/audit/actions" }) },
+  {
+    method: "GET",
+    path: "/admin/audit/export.csv",
+    ok: 200,
+    prepare: async () => ({ url: "/api/admin/audit/export.csv?action=user.banned" }),
+  },
   { method: "GET", path: "/admin/push", ok: 200, prepare: async () => ({ url: "/api/admin/push" }) },
   {
     method: "PUT",
