@@ -50,11 +50,15 @@ const instances = new WeakMap<SfuClient, string>();
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `check` until it returns true; fails naming `what` and the last state `describe` gives. */
+/**
+ * Polls `check` until it returns true; fails naming `what` and the last state `describe` gives. The default
+ * deadline is long: on a loaded 2-core machine a new transport's ICE and DTLS (werift's are pure JS) can
+ * take many seconds before the first packet; a deadline is not a speed claim.
+ */
 export async function until(
   what: string,
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
   describe?: () => unknown,
 ) {
   const start = Date.now();
