@@ -1,6 +1,6 @@
 // The benchmark suite's entry (run it through `bash ops/bench`, which starts the services first).
 //   bash ops/bench [--quick] [--profile] [--workers N] [--env KEY=VALUE] [--no-markdown] [scenario …]
-// Scenarios: connections, fanout, ingest, cross-node, history, notifications, peer (a filter matches by prefix;
+// Scenarios: connections, fanout, ingest, cross-node, history, notifications, peer, memory (a filter matches by prefix;
 // none = all). Prints a table, writes .state/bench/results.json and, for full runs, the suite's section of
 // BENCHMARKS.md; the notifier's scenario has a section of its own.
 import os from "node:os";
@@ -19,13 +19,14 @@ import { cleanupRun, serviceVersions } from "./lib/stack.js";
 import { crossNodeScenario } from "./scenarios/cross-node.js";
 import { historyScenario } from "./scenarios/history.js";
 import { ingestScenario } from "./scenarios/ingest.js";
+import { memoryScenario } from "./scenarios/memory.js";
 import { notificationsScenario } from "./scenarios/notifications.js";
 import { peerScenario } from "./scenarios/peer.js";
 import { buildPopulation, connectionsScenario, fanoutScenario, type Population } from "./scenarios/single-node.js";
 
-const ALL = ["connections", "fanout", "ingest", "cross-node", "history", "notifications", "peer"] as const;
+const ALL = ["connections", "fanout", "ingest", "cross-node", "history", "notifications", "peer", "memory"] as const;
 /** Scenarios written to a BENCHMARKS.md section of their own (markers bench-<name>:start/end). */
-const OWN_SECTION: ReadonlySet<string> = new Set(["notifications", "peer"]);
+const OWN_SECTION: ReadonlySet<string> = new Set(["notifications", "peer", "memory"]);
 type Name = (typeof ALL)[number];
 const TITLES: Record<Name, string> = {
   connections: "1. Connections held on one API node",
@@ -35,6 +36,7 @@ const TITLES: Record<Name, string> = {
   history: "5. History paging in a 1,000,000-message channel",
   notifications: "6. Notifications: decided per second, commit → FCM-accept",
   peer: "7. Parley beside the common design (Socket.IO 4 + Redis adapter + Kafka), same load, same run",
+  memory: "8. Memory as an operator sees it, and stopping a node that holds every socket",
 };
 
 function parseArgs(argv: string[]) {
@@ -146,6 +148,7 @@ async function main() {
         history: historyScenario,
         notifications: notificationsScenario,
         peer: peerScenario,
+        memory: memoryScenario,
       }[name];
       await run(name, () => body(ctx));
     }

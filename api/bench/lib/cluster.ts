@@ -55,7 +55,14 @@ export class Cluster {
   static async start(
     scenario: string,
     ctx: BenchContext,
-    opts: { nodes: number; env?: Record<string, string>; heapSnapshots?: boolean; inspect?: boolean },
+    opts: {
+      nodes: number;
+      env?: Record<string, string>;
+      heapSnapshots?: boolean;
+      inspect?: boolean;
+      /** The first node on Node's default heap limit (what an operator runs), not the suite's 8 GB. */
+      plainHeap?: boolean;
+    },
   ) {
     const stack = await createStack(scenario, { ...opts.env, ...ctx.env });
     const cluster = new Cluster(scenario, stack, ctx);
@@ -71,7 +78,7 @@ export class Cluster {
         ...(cluster.heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${cluster.heapDir}`] : []),
         ...(opts.inspect ? ["--inspect=127.0.0.1:0"] : []),
       ];
-      cluster.nodes.push(await startApiNode("api-1", stack.env, cluster.profileDir, firstArgs));
+      cluster.nodes.push(await startApiNode("api-1", stack.env, cluster.profileDir, firstArgs, opts.plainHeap));
       const [persister, ...more] = await Promise.all([
         startPersisterNode(stack.env, cluster.profileDir),
         ...Array.from({ length: opts.nodes - 1 }, (_, i) =>

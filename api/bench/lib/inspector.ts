@@ -43,6 +43,15 @@ export class Inspector {
     });
   }
 
+  /** The node's own memory figures as they are (no GC forced): what an operator sees. */
+  async memory(): Promise<MemoryUsage> {
+    const result = (await this.call("Runtime.evaluate", {
+      expression: "JSON.stringify(process.memoryUsage())",
+      returnByValue: true,
+    })) as { result: { value: string } };
+    return JSON.parse(result.result.value) as MemoryUsage;
+  }
+
   /** Full GC, then the node's own memory figures. */
   async memoryAfterGc(): Promise<MemoryUsage> {
     await this.call("HeapProfiler.enable");

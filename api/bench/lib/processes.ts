@@ -55,10 +55,13 @@ export interface SpawnOptions {
   port?: number;
   /** More node flags (e.g. --heapsnapshot-signal). */
   nodeArgs?: string[];
+  /** Node's default heap limit, as an operator runs it, instead of the suite's 8 GB. */
+  defaultHeap?: boolean;
 }
 
 export async function spawnNode(opts: SpawnOptions, timeoutMs = 120_000): Promise<NodeProcess> {
-  const nodeArgs = ["--import", "tsx", "--max-old-space-size=8192", ...(opts.nodeArgs ?? [])];
+  const heap = opts.defaultHeap ? [] : ["--max-old-space-size=8192"];
+  const nodeArgs = ["--import", "tsx", ...heap, ...(opts.nodeArgs ?? [])];
   // Default file names: every thread (tsx runs its loader in a worker) writes its own profile.
   if (opts.profileDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.profileDir, opts.name)}`);
   const child = spawn(process.execPath, [...nodeArgs, opts.entry], {
@@ -112,6 +115,7 @@ export async function startApiNode(
   env: Record<string, string>,
   profileDir?: string,
   nodeArgs?: string[],
+  defaultHeap?: boolean,
 ) {
   const port = await freePort();
   return spawnNode({
@@ -122,6 +126,7 @@ export async function startApiNode(
     readyText: "Parley is running",
     port,
     nodeArgs,
+    defaultHeap,
   });
 }
 
