@@ -16,6 +16,8 @@ export interface Services {
   sql: Sql;
   /** Reads that may be served by a streaming replica (DATABASE_REPLICA_URL): ask lib/read-replica.ts. */
   replica?: Db | undefined;
+  /** The replica as a plain pg pool, for the hot reads (history pages); set exactly when `replica` is. */
+  replicaSql?: Sql | undefined;
   /** "embedded" when this process started its own PostgreSQL. */
   dbKind: "embedded" | "external";
   bus: Bus;

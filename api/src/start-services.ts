@@ -39,6 +39,10 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     closers.push(() => sql.end());
     const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL) : undefined;
     if (replica) closers.push(() => replica.$disconnect());
+    const replicaSql = config.DATABASE_REPLICA_URL
+      ? createSql(config.DATABASE_REPLICA_URL, (err) => logger.warn({ err }, "an idle replica connection failed"))
+      : undefined;
+    if (replicaSql) closers.push(() => replicaSql.end());
 
     const { bus, kv, closeRedis } = connectRedis(config);
     closers.push(closeRedis);
@@ -63,7 +67,20 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
     closers.push(() => storage.close());
 
     const dbKind = config.DATABASE_URL ? "external" : "embedded";
-    return { config, logger, db, sql, replica, dbKind, bus, log, kv, storage, close: () => closeAll(closers) };
+    return {
+      config,
+      logger,
+      db,
+      sql,
+      replica,
+      replicaSql,
+      dbKind,
+      bus,
+      log,
+      kv,
+      storage,
+      close: () => closeAll(closers),
+    };
   } catch (error) {
     await closeAll(closers);
     throw error;

@@ -3,7 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, json, openApiRouter } from "../lib/openapi.js";
 import { requireUser } from "../middleware/session/index.js";
 import type { Services } from "../services.js";
-import { getThread, listEvents, listMessages } from "./history.js";
+import { getThread, listEvents } from "./history.js";
+import { listMessages } from "./history-page.js";
 import { ChannelIdParam, intQuery, MessageSchema, StoredEventSchema, tags } from "./schemas.js";
 
 const errors = errorResponses(400, 401, 403, 404);

@@ -1,45 +1,17 @@
-// History over HTTP: a channel's top-level messages by sequence, a thread, and the raw stored events a
-// client replays after `resyncRequired`. Whoever may view the channel may read it (access.ts), asked of the
-// primary; the rows come from the read replica when it has replayed the channel that far (lib/read-replica.ts).
+// History over HTTP: a thread, and the raw stored events a client replays after `resyncRequired` (a page
+// of a channel's messages, the hot read, is in history-page.ts on plain pg). Whoever may view the channel
+// may read it (access.ts), asked of the primary; the rows come from the read replica when it has replayed
+// the channel that far (lib/read-replica.ts).
 import { notFound } from "../errors.js";
 import type { Attachment } from "../files/schemas.js";
 import type { Message } from "../generated/prisma/client.js";
 import { groupBy } from "../lib/group-by.js";
 import type { Db } from "../lib/prisma.js";
 import { channelReader, type Reads } from "../lib/read-replica.js";
+import type { Sql } from "../lib/sql.js";
 import type { ChannelEvent } from "../realtime/channel-events.js";
 import { type Actor, checkCanView } from "./access.js";
 import type { MessageView } from "./schemas.js";
-
-export interface SeqPage {
-  /** Older than this seq, newest of them first in the query (returned oldest first). */
-  before?: number | undefined;
-  /** Newer than this seq. */
-  after?: number | undefined;
-  limit: number;
-}
-
-/**
- * One page of top-level messages, always returned oldest first. Without `after` it is the newest `limit`
- * before `before` (or the end); `hasMore` says whether older ones remain. With `after` it is the oldest
- * `limit` after it; `hasMore` says whether newer ones remain. `lastSeq` is read first, so resuming the
- * socket from it misses nothing (what the page already holds arrives again and is deduped by seq).
- */
-export async function listMessages(reads: Reads, actor: Actor, channelId: string, page: SeqPage) {
-  const { channel } = await checkCanView(reads.db, actor, channelId);
-  const db = await channelReader(reads, channelId, channel.lastSeq);
-  const forward = page.after !== undefined;
-  const seq = forward ? { gt: page.after } : page.before === undefined ? undefined : { lt: page.before };
-  const rows = await db.message.findMany({
-    where: { channelId, parentId: null, ...(seq ? { seq } : {}) },
-    orderBy: { seq: forward ? "asc" : "desc" },
-    take: page.limit + 1,
-  });
-  const hasMore = rows.length > page.limit;
-  const messages = rows.slice(0, page.limit);
-  if (!forward) messages.reverse();
-  return { messages: await withReactions(db, actor.id, messages), hasMore, lastSeq: channel.lastSeq };
-}
 
 /** A thread's first message and its replies in seq order; asked with a reply's id, the reply's thread. */
 export async function getThread(
@@ -81,24 +53,59 @@ export async function listEvents(reads: Reads, actor: Actor, channelId: string, 
 
 type ReactionRow = { messageId: string; emoji: string; count: number; me: boolean; userIds: string[] };
 
+/** The columns a message view is made of (history-page.ts reads exactly these with plain pg). */
+export type MessageRow = Pick<
+  Message,
+  | "id"
+  | "channelId"
+  | "seq"
+  | "authorId"
+  | "body"
+  | "parentId"
+  | "replyCount"
+  | "createdAt"
+  | "editedAt"
+  | "deletedAt"
+  | "attachments"
+>;
+
+/** Runs one statement (named: prepared once per pg connection) on Prisma or on a plain pg pool. */
+export type RowReader = <T>(name: string, text: string, values: unknown[]) => Promise<T[]>;
+export const prismaRows =
+  (db: Db): RowReader =>
+  (_name, text, values) =>
+    db.$queryRawUnsafe(text, ...values);
+export const sqlRows =
+  (sql: Sql): RowReader =>
+  async <T>(name: string, text: string, values: unknown[]) =>
+    (await sql.query({ name, text, values })).rows as T[];
+
 /** Message views with their reactions per emoji (first used first) and who reacted, in one query. */
-export async function withReactions(db: Db, viewerId: string, messages: Message[]): Promise<MessageView[]> {
+export async function withReactions(
+  db: Db | RowReader,
+  viewerId: string,
+  messages: MessageRow[],
+): Promise<MessageView[]> {
+  const rowsOf = typeof db === "function" ? db : prismaRows(db);
   const ids = messages.map((m) => m.id);
   const rows =
     ids.length === 0
       ? []
-      : await db.$queryRaw<ReactionRow[]>`
-          SELECT "messageId", emoji, count(*)::int AS count, bool_or("userId" = ${viewerId}::uuid) AS me,
+      : await rowsOf<ReactionRow>(
+          "message-reactions",
+          `SELECT "messageId", emoji, count(*)::int AS count, bool_or("userId" = $1::uuid) AS me,
             array_agg("userId"::text ORDER BY "createdAt", "userId") AS "userIds"
-          FROM "Reaction" WHERE "messageId" = ANY(${ids}::uuid[])
-          GROUP BY "messageId", emoji ORDER BY min("createdAt"), emoji`;
+          FROM "Reaction" WHERE "messageId" = ANY($2::uuid[])
+          GROUP BY "messageId", emoji ORDER BY min("createdAt"), emoji`,
+          [viewerId, ids],
+        );
   const byMessage = groupBy(
     rows,
     (r) => r.messageId,
     ({ messageId: _, ...reaction }) => reaction,
   );
   const threads = await threadSummaries(
-    db,
+    rowsOf,
     messages.filter((m) => m.replyCount > 0).map((m) => m.id),
   );
   return messages.map((m) => ({
@@ -125,13 +132,16 @@ export const SHOWN_REPLIERS = 3;
 type ReplierRow = { parentId: string; authorId: string; at: Date };
 
 /** Per thread: its latest repliers (newest first, each once) and its last reply's time, in one query. */
-async function threadSummaries(db: Db, rootIds: string[]) {
+async function threadSummaries(rowsOf: RowReader, rootIds: string[]) {
   const summaries = new Map<string, { replierIds: string[]; lastReplyAt: string }>();
   if (rootIds.length === 0) return summaries;
-  const rows = await db.$queryRaw<ReplierRow[]>`
-    SELECT "parentId", "authorId", max("createdAt") AS at FROM "Message"
-    WHERE "parentId" = ANY(${rootIds}::uuid[])
-    GROUP BY "parentId", "authorId" ORDER BY "parentId", max(seq) DESC`;
+  const rows = await rowsOf<ReplierRow>(
+    "thread-summaries",
+    `SELECT "parentId", "authorId", max("createdAt") AS at FROM "Message"
+    WHERE "parentId" = ANY($1::uuid[])
+    GROUP BY "parentId", "authorId" ORDER BY "parentId", max(seq) DESC`,
+    [rootIds],
+  );
   for (const r of rows) {
     const at = r.at.toISOString();
     const summary = summaries.get(r.parentId);

@@ -8,8 +8,10 @@
 import type { Services } from "../services.js";
 import { replicaReads } from "./metrics.js";
 import type { Db } from "./prisma.js";
+import type { Sql } from "./sql.js";
 
 export type Reads = Pick<Services, "db" | "replica" | "logger">;
+export type SqlReads = Pick<Services, "sql" | "replicaSql" | "logger">;
 
 /** The replica when it has replayed the channel up to `lastSeq` (the primary's, read just before), else the primary. */
 export async function channelReader(services: Reads, channelId: string, lastSeq: number): Promise<Db> {
@@ -26,6 +28,27 @@ export async function channelReader(services: Reads, channelId: string, lastSeq:
   }
   replicaReads.inc({ target: "primary" });
   return db;
+}
+
+/** channelReader for the plain-pg hot reads (the history page): the replica's pool or the primary's. */
+export async function channelSqlReader(services: SqlReads, channelId: string, lastSeq: number): Promise<Sql> {
+  const { replicaSql, sql } = services;
+  if (!replicaSql) return sql;
+  try {
+    const { rows } = await replicaSql.query<{ lastSeq: number }>({
+      name: "replica-channel-position",
+      text: `SELECT "lastSeq" FROM "Channel" WHERE id = $1::uuid`,
+      values: [channelId],
+    });
+    if (rows[0] && rows[0].lastSeq >= lastSeq) {
+      replicaReads.inc({ target: "replica" });
+      return replicaSql;
+    }
+  } catch (err) {
+    services.logger.warn({ err }, "the read replica failed; reading from the primary");
+  }
+  replicaReads.inc({ target: "primary" });
+  return sql;
 }
 
 /** Reads with no sequence to wait for (search): the replica while it answers, else the primary. Results may

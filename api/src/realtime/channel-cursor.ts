@@ -14,6 +14,17 @@ export interface CursorSink {
   resync(channelId: string, lastSeq: number): void;
 }
 
+/** The channels' stored positions (`lastSeq`) by id; a channel that does not exist is absent. One prepared
+ * statement: it runs on every membership change a socket hears of and after a bus resubscription. */
+export async function storedPositions(sql: Sql, channelIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await sql.query<{ id: string; lastSeq: number }>({
+    name: "channel-positions",
+    text: `SELECT id, "lastSeq" FROM "Channel" WHERE id = ANY($1::uuid[])`,
+    values: [channelIds],
+  });
+  return new Map(rows.map((r) => [r.id, r.lastSeq]));
+}
+
 export class ChannelCursor {
   private pending: ChannelEvent[] = [];
   private catchingUp: Promise<boolean> | null = null;

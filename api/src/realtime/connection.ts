@@ -11,7 +11,7 @@ import { isStoreUnavailable } from "../lib/store-unavailable.js";
 import { FrameBudget, framesPerSecond } from "../quotas/quotas.js";
 import type { SocketClaim } from "../quotas/socket-counts.js";
 import type { Services } from "../services.js";
-import { ChannelCursor } from "./channel-cursor.js";
+import { ChannelCursor, storedPositions } from "./channel-cursor.js";
 import type { UserControl } from "./control.js";
 import { BINARY_FRAME_ERROR, frameError, parseFrame } from "./frames.js";
 import type { SocketContext } from "./handlers.js";
@@ -246,12 +246,9 @@ export class Connection {
   private async applyMembership(joined: string[], left: string[]) {
     for (const channelId of left) await this.forgetChannel(channelId);
     if (this.resumed && joined.length > 0) {
-      const channels = await this.services.db.channel.findMany({
-        where: { id: { in: joined } },
-        select: { id: true, lastSeq: true },
-      });
+      const positions = await storedPositions(this.services.sql, joined);
       // Events of a newly joined channel flow from its current position; its history comes over HTTP.
-      for (const { id, lastSeq } of channels) await this.resumeChannel(id, lastSeq);
+      for (const [id, lastSeq] of positions) await this.resumeChannel(id, lastSeq);
     }
     this.send({ type: "channelsChanged", joined, left });
   }

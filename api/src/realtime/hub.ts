@@ -5,6 +5,7 @@ import { sampleDeliveryLatency } from "../ops/node-stats.js";
 import { SocketCounts } from "../quotas/socket-counts.js";
 import type { Services } from "../services.js";
 import type { Bus } from "./bus.js";
+import { storedPositions } from "./channel-cursor.js";
 import { type ChannelEvent, channelTopic } from "./channel-events.js";
 import type { Connection } from "./connection.js";
 import { type AccessChange, type UserControl, userTopic } from "./control.js";
@@ -92,11 +93,7 @@ export class Hub {
     for (const connection of this.connections) for (const id of connection.context.channels()) channelIds.add(id);
     if (channelIds.size === 0) return;
     try {
-      const { rows } = await this.services.sql.query<{ id: string; lastSeq: number }>(
-        `SELECT id, "lastSeq" FROM "Channel" WHERE id = ANY($1::uuid[])`,
-        [[...channelIds]],
-      );
-      const stored = new Map(rows.map((r) => [r.id, r.lastSeq]));
+      const stored = await storedPositions(this.services.sql, [...channelIds]);
       for (const connection of this.connections) connection.catchUpBehind(stored);
     } catch (err) {
       this.services.logger.warn({ err }, "catching up after the bus resubscribed failed");
