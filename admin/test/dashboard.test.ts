@@ -1,17 +1,22 @@
 // The admin dashboard end to end: the built app served by a real API process (PostgreSQL, Redis, Kafka),
 // driven in real Chromium.
+
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import {
   type ApiProcess,
   createChannel,
   createTestStack,
   createUser,
   launchChromium,
+  screenshotWidths,
   startApi,
   type TestStack,
 } from "api/test-support";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
+const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
 const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
 const MEMBER = { email: "member@parley.test", password: "member-password-123" };
 const TARGET = "troublemaker@parley.test";
@@ -45,6 +50,7 @@ async function makeUser(ownerCookie: string, email: string, password?: string) {
 }
 
 beforeAll(async () => {
+  mkdirSync(SCREENS, { recursive: true });
   stack = await createTestStack({ redis: true, kafka: true });
   [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
   const login = await call("/api/auth/login", { method: "POST", body: OWNER });
@@ -98,7 +104,10 @@ it("lets the owner search, create and ban users, read the audit log, and create 
   await page.locator(`tr[data-email="${TARGET}"]`).click();
   const detail = page.getByTestId("user-detail");
   await detail.locator('input[name="reason"]').fill("spamming every channel");
-  await detail.getByRole("button", { name: "Ban" }).click();
+  await detail.getByRole("button", { name: "Ban…" }).click();
+  const banDialog = page.getByRole("dialog", { name: "Ban troublemaker?" });
+  expect(await banDialog.textContent()).toContain("spamming every channel");
+  await banDialog.getByRole("button", { name: "Ban", exact: true }).click();
   await expect
     .poll(() => page.locator(`tr[data-email="${TARGET}"]`).getByTestId("user-state").textContent())
     .toBe("banned");
@@ -131,7 +140,11 @@ it("lets the owner search, create and ban users, read the audit log, and create 
   const row = page.getByTestId("invite-row").first();
   await expect.poll(() => row.getAttribute("data-status")).toBe("active");
   await page.screenshot({ path: "/tmp/parley-admin-invites.png" });
-  await row.getByRole("button", { name: "Revoke" }).click();
+  await row.getByRole("button", { name: "Revoke…" }).click();
+  await page
+    .getByRole("dialog", { name: "Revoke this invite?" })
+    .getByRole("button", { name: "Revoke invite" })
+    .click();
   await expect.poll(() => row.getAttribute("data-status")).toBe("revoked");
   const invites = await call("/api/admin/invites", { cookie: await cookieOf(page) });
   expect(invites.body.invites.map((i: { status: string }) => i.status)).toEqual(["revoked"]);
@@ -171,8 +184,19 @@ it("shows channels with member counts, renames and archives one, and shows the A
   await row.locator('input[name="name"]').fill("Renamed-Room");
   await row.getByRole("button", { name: "Save" }).click();
   await expect.poll(() => row.locator(".channel-name").textContent()).toBe("#renamed-room");
-  await row.getByRole("button", { name: "Archive" }).click();
+  // Archiving asks first and says what it does; Cancel changes nothing, confirming archives.
+  await row.getByRole("button", { name: "Archive…" }).click();
+  const archive = page.getByRole("dialog", { name: "Archive #renamed-room?" });
+  expect(await archive.textContent()).toContain("can still read #renamed-room and its history, but nobody can post");
+  await screenshotWidths(page, SCREENS, "admin-archive-confirm");
+  await archive.getByRole("button", { name: "Cancel" }).click();
+  await archive.waitFor({ state: "hidden" });
+  expect((await services.db.channel.findUniqueOrThrow({ where: { id: channel.id } })).archivedAt).toBeNull();
+  expect(await row.locator(".badge").textContent()).toBe("active");
+  await row.getByRole("button", { name: "Archive…" }).click();
+  await archive.getByRole("button", { name: "Archive channel" }).click();
   await row.getByRole("button", { name: "Unarchive" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Archived #renamed-room." }).waitFor();
   const stored = await services.db.channel.findUniqueOrThrow({ where: { id: channel.id } });
   expect(stored.name).toBe("renamed-room");
   expect(stored.archivedAt).not.toBeNull();

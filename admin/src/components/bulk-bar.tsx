@@ -1,11 +1,9 @@
 // Actions on the users ticked in the table: deactivate or sign out, each after a confirmation that says
 // how many and what happens; afterwards, what was done and what was refused (and why).
-import { createSignal, Show } from "solid-js";
-import { ErrorText } from "web/shared";
+import { Show } from "solid-js";
 import type { BulkAction, User } from "../lib/api";
 import { useStores } from "../store";
-import { createAction } from "./action";
-import { ConfirmDialog, type ConfirmRequest } from "./confirm";
+import { createConfirm } from "./confirm";
 
 const WHAT: Record<BulkAction, { verb: string; done: string; effect: string }> = {
   deactivate: {
@@ -22,15 +20,13 @@ const WHAT: Record<BulkAction, { verb: string; done: string; effect: string }> =
 
 export function BulkBar(props: { selected: User[]; onDone: () => void }) {
   const { users } = useStores();
-  const action = createAction();
-  const [notice, setNotice] = createSignal("");
-  const [request, setRequest] = createSignal<ConfirmRequest | null>(null);
+  const confirm = createConfirm();
   const count = () => props.selected.length;
   const plural = () => (count() === 1 ? "1 user" : `${count()} users`);
   function ask(kind: BulkAction) {
-    setNotice("");
     const names = props.selected.map((u) => u.displayName).join(", ");
-    setRequest({
+    const ids = props.selected.map((u) => u.id);
+    confirm.ask({
       title: `${WHAT[kind].verb} ${plural()}?`,
       body: (
         <p>
@@ -39,22 +35,18 @@ export function BulkBar(props: { selected: User[]; onDone: () => void }) {
       ),
       confirmLabel: `${WHAT[kind].verb} ${plural()}`,
       reason: "optional",
-      onConfirm: async (reason) => {
-        const results = await action.run(() =>
-          users.bulk(
-            props.selected.map((u) => u.id),
-            kind,
-            reason,
-          ),
-        );
-        if (!results) return;
+      run: async (reason) => {
+        const results = await users.bulk(ids, kind, reason);
+        props.onDone();
+        return results;
+      },
+      done: (results) => {
         const refused = results.filter((r) => !r.ok);
         const done = results.length - refused.length;
-        setNotice(
+        return (
           `${WHAT[kind].done} ${done} of ${results.length}.` +
-            (refused.length > 0 ? ` Refused: ${refused.map((r) => r.error?.message).join(" ")}` : ""),
+          (refused.length > 0 ? ` Refused: ${refused.map((r) => r.error?.message).join(" ")}` : "")
         );
-        props.onDone();
       },
     });
   }
@@ -71,13 +63,7 @@ export function BulkBar(props: { selected: User[]; onDone: () => void }) {
           </button>
         </div>
       </Show>
-      <ErrorText error={action.error()} />
-      <Show when={notice()}>
-        <p class="notice" role="status">
-          {notice()}
-        </p>
-      </Show>
-      <ConfirmDialog request={request()} onClose={() => setRequest(null)} />
+      <confirm.View />
     </>
   );
 }

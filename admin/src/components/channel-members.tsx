@@ -2,9 +2,10 @@
 // Workspace admins manage private channels here without being in them.
 import { createResource, createSignal, For, Show } from "solid-js";
 import { Avatar, ErrorText } from "web/shared";
-import { type Channel, gateway } from "../lib/api";
+import { type Channel, type ChannelMember, gateway } from "../lib/api";
 import { useStores } from "../store";
 import { createAction } from "./action";
+import { createConfirm } from "./confirm";
 import { debounced } from "./debounce";
 
 export function ChannelMembers(props: { channel: Channel; onClose: () => void }) {
@@ -26,14 +27,27 @@ export function ChannelMembers(props: { channel: Channel; onClose: () => void })
     if (done) channels.countMembers(props.channel.id, done.added.length);
     await refetch();
   }
-  async function remove(userId: string) {
-    const done = await action.run(async () => {
-      await gateway.removeMember(props.channel.id, userId);
-      return true;
+  const confirm = createConfirm();
+  const remove = (member: ChannelMember) =>
+    confirm.ask({
+      title: `Remove ${member.displayName} from #${props.channel.name}?`,
+      body: (
+        <p>
+          <strong>{member.displayName}</strong> leaves <strong>#{props.channel.name}</strong> at once: it disappears
+          from their sidebar{props.channel.kind === "private" ? " and they can no longer read it" : ""}. They can be
+          added again. The audit log records it.
+        </p>
+      ),
+      confirmLabel: "Remove member",
+      run: async () => {
+        try {
+          await gateway.removeMember(props.channel.id, member.id);
+          channels.countMembers(props.channel.id, -1);
+        } finally {
+          await refetch();
+        }
+      },
     });
-    if (done) channels.countMembers(props.channel.id, -1);
-    await refetch();
-  }
 
   return (
     <aside class="card detail" data-testid="channel-members">
@@ -75,6 +89,7 @@ export function ChannelMembers(props: { channel: Channel; onClose: () => void })
         </ul>
       </Show>
       <ErrorText error={action.error()} />
+      <confirm.View />
       <h4>
         {members()?.length ?? "…"} member{members()?.length === 1 ? "" : "s"}
       </h4>
@@ -89,8 +104,8 @@ export function ChannelMembers(props: { channel: Channel; onClose: () => void })
                   <span class="badge">channel admin</span>
                 </Show>
               </span>
-              <button type="button" disabled={action.pending()} onClick={() => remove(member.id)}>
-                Remove
+              <button type="button" disabled={action.pending()} onClick={() => remove(member)}>
+                Remove…
               </button>
             </li>
           )}

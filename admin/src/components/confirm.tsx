@@ -1,6 +1,8 @@
 // Every destructive action goes through this: a modal that says what will happen and, where the audit log
 // wants one, asks why. Nothing is sent until the admin confirms; Escape or Cancel changes nothing.
 import { createEffect, createSignal, type JSX, Show } from "solid-js";
+import { ErrorText } from "web/shared";
+import { createAction } from "./action";
 
 export interface ConfirmRequest {
   title: string;
@@ -67,4 +69,56 @@ export function ConfirmDialog(props: { request: ConfirmRequest | null; onClose: 
       </Show>
     </dialog>
   );
+}
+
+export interface Confirmation<T> {
+  title: string;
+  /** What will happen, in plain words. */
+  body: JSX.Element;
+  confirmLabel: string;
+  reason?: "optional" | "required";
+  /** The change itself, run once the admin confirms. */
+  run: (reason: string) => Promise<T>;
+  /** The status line once it is done, from what it returned. */
+  done?: (result: T) => string;
+}
+
+/**
+ * A place's confirmed actions: `ask` opens the dialog; `<View />` is the dialog plus the outcome (the API's
+ * refusal or the status line), rendered where the outcome should read. Every destructive admin action
+ * goes through one of these, so each says what it will do and nothing is sent before the admin agrees.
+ */
+export function createConfirm() {
+  const action = createAction();
+  const [notice, setNotice] = createSignal("");
+  const [request, setRequest] = createSignal<ConfirmRequest | null>(null);
+  function ask<T>(confirmation: Confirmation<T>) {
+    setNotice("");
+    action.setError("");
+    setRequest({
+      title: confirmation.title,
+      body: confirmation.body,
+      confirmLabel: confirmation.confirmLabel,
+      reason: confirmation.reason,
+      onConfirm: async (reason) => {
+        // Wrapped, so an action that returns nothing still counts as done.
+        const result = await action.run(async () => ({ value: await confirmation.run(reason) }));
+        if (result && confirmation.done) setNotice(confirmation.done(result.value));
+      },
+    });
+  }
+  function View() {
+    return (
+      <>
+        <ErrorText error={action.error()} />
+        <Show when={notice()}>
+          <p class="notice" role="status">
+            {notice()}
+          </p>
+        </Show>
+        <ConfirmDialog request={request()} onClose={() => setRequest(null)} />
+      </>
+    );
+  }
+  return { ask, pending: action.pending, View };
 }

@@ -1,11 +1,10 @@
 // Recent messages for moderation (a channel's or a person's), each with "Delete…": the confirmation says
 // whose message goes from where, asks the reason the audit log keeps, and the row goes once the API took it.
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { ErrorText } from "web/shared";
 import type { ModeratedMessage } from "../lib/api";
 import type { createPagedList } from "../store/paged";
-import { createAction } from "./action";
-import { ConfirmDialog, type ConfirmRequest } from "./confirm";
+import { createConfirm } from "./confirm";
 import { EmptyRow, LoadMore } from "./list-bits";
 import { Time } from "./time";
 
@@ -18,14 +17,11 @@ export function MessageTable(props: {
   /** Show the channel column (a person's messages across channels). */
   showChannel?: boolean;
 }) {
-  const action = createAction();
-  const [notice, setNotice] = createSignal("");
-  const [request, setRequest] = createSignal<ConfirmRequest | null>(null);
+  const confirm = createConfirm();
   const state = props.list.state;
   const cols = () => (props.showChannel ? 5 : 4);
-  function askDelete(message: ModeratedMessage) {
-    setNotice("");
-    setRequest({
+  const askDelete = (message: ModeratedMessage) =>
+    confirm.ask({
       title: "Delete this message?",
       body: (
         <p>
@@ -36,23 +32,13 @@ export function MessageTable(props: {
       ),
       confirmLabel: "Delete message",
       reason: "required",
-      onConfirm: async (reason) => {
-        const done = await action.run(async () => {
-          await props.onDelete(message, reason);
-          return true;
-        });
-        if (done) setNotice(`Deleted the message by ${message.author.displayName}.`);
-      },
+      run: (reason) => props.onDelete(message, reason),
+      done: () => `Deleted the message by ${message.author.displayName}.`,
     });
-  }
   return (
     <>
-      <ErrorText error={state.error || action.error()} />
-      <Show when={notice()}>
-        <p class="notice" role="status">
-          {notice()}
-        </p>
-      </Show>
+      <ErrorText error={state.error} />
+      <confirm.View />
       <table data-testid="messages">
         <thead>
           <tr>
@@ -96,7 +82,6 @@ export function MessageTable(props: {
         </tbody>
       </table>
       <LoadMore list={props.list} />
-      <ConfirmDialog request={request()} onClose={() => setRequest(null)} />
     </>
   );
 }

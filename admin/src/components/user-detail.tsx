@@ -6,6 +6,7 @@ import { ErrorText } from "web/shared";
 import { ROLES, type Role, type User } from "../lib/api";
 import { useStores } from "../store";
 import { createAction } from "./action";
+import { createConfirm } from "./confirm";
 import { OneTimeLink } from "./one-time-link";
 import { Time } from "./time";
 
@@ -30,7 +31,7 @@ function BanForm(props: { onBan: (reason: string, until?: string) => void }) {
         <input name="until" type="datetime-local" onInput={(e) => setUntil(e.currentTarget.value)} />
       </label>
       <button type="submit" class="danger">
-        Ban
+        Ban…
       </button>
     </form>
   );
@@ -44,6 +45,54 @@ export function UserDetail(props: { user: User }) {
   const id = () => props.user.id;
   const roles = () => ROLES.filter((r) => r !== "owner" || session.user()?.role === "owner");
   const say = (text: string) => () => setNotice(text);
+  const confirm = createConfirm();
+  const name = () => props.user.displayName;
+  const asked = <T,>(fn: () => Promise<T>) => {
+    setNotice("");
+    setLink("");
+    return fn();
+  };
+  const deactivate = () =>
+    confirm.ask({
+      title: `Deactivate ${name()}?`,
+      body: (
+        <p>
+          <strong>{name()}</strong> is signed out everywhere at once and cannot sign in until reactivated. Their
+          messages stay. The audit log records it.
+        </p>
+      ),
+      confirmLabel: "Deactivate",
+      reason: "optional",
+      run: () => asked(() => users.deactivate(id())),
+      done: () => "Deactivated.",
+    });
+  const signOut = () =>
+    confirm.ask({
+      title: `Sign ${name()} out everywhere?`,
+      body: (
+        <p>
+          Every session of <strong>{name()}</strong> ends at once: open tabs lose their connection and push devices are
+          forgotten. They can sign in again.
+        </p>
+      ),
+      confirmLabel: "Sign out everywhere",
+      run: () => asked(() => users.signOut(id())),
+      done: (r) => `Signed out of ${r.revoked} session(s).`,
+    });
+  const ban = (reason: string, until?: string) =>
+    confirm.ask({
+      title: `Ban ${name()}?`,
+      body: (
+        <p>
+          <strong>{name()}</strong> is signed out everywhere at once and cannot sign in{" "}
+          {until ? `until ${new Date(until).toLocaleString()}` : "until the ban is lifted"}. They are told why: “
+          {reason}”. The audit log records it.
+        </p>
+      ),
+      confirmLabel: "Ban",
+      run: () => asked(() => users.ban(id(), reason, until)),
+      done: () => "Banned.",
+    });
   async function run<T>(fn: () => Promise<T>, done?: (value: T) => void) {
     setNotice("");
     setLink("");
@@ -100,8 +149,8 @@ export function UserDetail(props: { user: User }) {
         <Show
           when={props.user.state === "deactivated"}
           fallback={
-            <button type="button" onClick={() => run(() => users.deactivate(id()), say("Deactivated."))}>
-              Deactivate
+            <button type="button" onClick={deactivate}>
+              Deactivate…
             </button>
           }
         >
@@ -114,16 +163,8 @@ export function UserDetail(props: { user: User }) {
             Unban
           </button>
         </Show>
-        <button
-          type="button"
-          onClick={() =>
-            run(
-              () => users.signOut(id()),
-              (r) => setNotice(`Signed out of ${r.revoked} session(s).`),
-            )
-          }
-        >
-          Force sign-out
+        <button type="button" onClick={signOut}>
+          Force sign-out…
         </button>
         <button
           type="button"
@@ -144,9 +185,10 @@ export function UserDetail(props: { user: User }) {
         </Link>
       </div>
       <Show when={props.user.state !== "banned"}>
-        <BanForm onBan={(reason, until) => run(() => users.ban(id(), reason, until), say("Banned."))} />
+        <BanForm onBan={ban} />
       </Show>
       <ErrorText error={action.error()} />
+      <confirm.View />
       <Show when={notice()}>
         <p class="notice">{notice()}</p>
       </Show>

@@ -3,6 +3,7 @@ import { createSignal, For, Show } from "solid-js";
 import { ErrorText } from "web/shared";
 import { createAction } from "../components/action";
 import { ChannelMembers } from "../components/channel-members";
+import { createConfirm } from "../components/confirm";
 import { debounced } from "../components/debounce";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import type { Channel } from "../lib/api";
@@ -12,6 +13,7 @@ import { authedRoute } from "./authed";
 function ChannelRow(props: {
   channel: Channel;
   run: (fn: () => Promise<unknown>) => unknown;
+  ask: ReturnType<typeof createConfirm>["ask"];
   selected: boolean;
   onMembers: () => void;
 }) {
@@ -28,6 +30,20 @@ function ChannelRow(props: {
     setEditing(false);
     props.run(() => channels.rename(props.channel.id, name()));
   }
+  const archive = () =>
+    props.ask({
+      title: `Archive #${props.channel.name}?`,
+      body: (
+        <p>
+          Its {props.channel.memberCount} member(s) can still read <strong>#{props.channel.name}</strong> and its
+          history, but nobody can post, react or join until it is unarchived.
+          {props.channel.isDefault ? " New accounts stop joining it." : ""} The audit log records it.
+        </p>
+      ),
+      confirmLabel: "Archive channel",
+      run: () => channels.setArchived(props.channel.id, true),
+      done: () => `Archived #${props.channel.name}.`,
+    });
   return (
     <tr
       data-testid="channel-row"
@@ -78,9 +94,18 @@ function ChannelRow(props: {
         <span class={`badge ${archived() ? "archived" : "active"}`}>{archived() ? "archived" : "active"}</span>
       </td>
       <td>
-        <button type="button" onClick={() => props.run(() => channels.setArchived(props.channel.id, !archived()))}>
-          {archived() ? "Unarchive" : "Archive"}
-        </button>
+        <Show
+          when={archived()}
+          fallback={
+            <button type="button" onClick={archive}>
+              Archive…
+            </button>
+          }
+        >
+          <button type="button" onClick={() => props.run(() => channels.setArchived(props.channel.id, false))}>
+            Unarchive
+          </button>
+        </Show>
       </td>
     </tr>
   );
@@ -90,6 +115,7 @@ function Channels() {
   const { channels } = useStores();
   const state = channels.list.state;
   const action = createAction();
+  const confirm = createConfirm();
   const search = debounced((q: string) => channels.search(q));
   const [openId, setOpenId] = createSignal<string | null>(null);
   const open = () => state.items.find((c) => c.id === openId());
@@ -108,6 +134,7 @@ function Channels() {
         />
       </div>
       <ErrorText error={state.error || action.error()} />
+      <confirm.View />
       <p class="muted">
         New accounts join the channels ticked under “New accounts join” when they first get in. Click a member count to
         add or remove members, private channels too.
@@ -135,6 +162,7 @@ function Channels() {
                   <ChannelRow
                     channel={channel}
                     run={action.run}
+                    ask={confirm.ask}
                     selected={openId() === channel.id}
                     onMembers={() => setOpenId(channel.id)}
                   />

@@ -5,7 +5,7 @@ import { createRoute } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
 import { ErrorText } from "web/shared";
 import { createAction } from "../components/action";
-import { ConfirmDialog, type ConfirmRequest } from "../components/confirm";
+import { createConfirm } from "../components/confirm";
 import { debounced } from "../components/debounce";
 import { EmptyRow } from "../components/list-bits";
 import { Time } from "../components/time";
@@ -26,13 +26,9 @@ function size(bytes: number) {
 function FilesPage() {
   const { files } = useStores();
   const find = debounced((q: string) => files.search(q));
-  const deleting = createAction();
-  const [notice, setNotice] = createSignal("");
-  const [request, setRequest] = createSignal<ConfirmRequest | null>(null);
-
-  function askDelete(file: AdminFile) {
-    setNotice("");
-    setRequest({
+  const confirm = createConfirm();
+  const askDelete = (file: AdminFile) =>
+    confirm.ask({
       title: `Delete “${file.name}”?`,
       body: (
         <p>
@@ -43,15 +39,9 @@ function FilesPage() {
       ),
       confirmLabel: "Delete file",
       reason: "optional",
-      onConfirm: async (reason) => {
-        const done = await deleting.run(async () => {
-          await files.remove(file, reason);
-          return true;
-        });
-        if (done) setNotice(`Deleted ${file.name}.`);
-      },
+      run: (reason) => files.remove(file, reason),
+      done: () => `Deleted ${file.name}.`,
     });
-  }
 
   return (
     <>
@@ -106,12 +96,7 @@ function FilesPage() {
             onInput={(e) => find(e.currentTarget.value)}
           />
         </div>
-        <ErrorText error={deleting.error()} />
-        <Show when={notice()}>
-          <p class="notice" role="status">
-            {notice()}
-          </p>
-        </Show>
+        <confirm.View />
         <div class="table-scroll">
           <table data-testid="files">
             <thead>
@@ -157,7 +142,6 @@ function FilesPage() {
           </table>
         </div>
       </section>
-      <ConfirmDialog request={request()} onClose={() => setRequest(null)} />
     </>
   );
 }

@@ -1,24 +1,38 @@
 import { createRoute } from "@tanstack/solid-router";
 import { For, Show } from "solid-js";
 import { ErrorText } from "web/shared";
-import { createAction } from "../components/action";
+import { createConfirm } from "../components/confirm";
 import { InviteForm } from "../components/invite-form";
 import { EmptyRow, LoadMore } from "../components/list-bits";
 import { Time } from "../components/time";
+import type { Invite } from "../lib/api";
 import { useStores } from "../store";
 import { authedRoute } from "./authed";
 
 function Invites() {
   const { invites } = useStores();
   const state = invites.list.state;
-  const revoke = createAction();
+  const confirm = createConfirm();
+  const revoke = (invite: Invite) =>
+    confirm.ask({
+      title: "Revoke this invite?",
+      body: (
+        <p>
+          The {invite.role} invite link stops working at once ({invite.uses} of {invite.maxUses} uses taken). Accounts
+          already made with it stay. This cannot be undone; the audit log records it.
+        </p>
+      ),
+      confirmLabel: "Revoke invite",
+      run: () => invites.revoke(invite.id),
+    });
   return (
     <>
       <header class="page-head">
         <h2>Invites</h2>
       </header>
       <InviteForm />
-      <ErrorText error={state.error || revoke.error()} />
+      <ErrorText error={state.error} />
+      <confirm.View />
       <table data-testid="invites">
         <thead>
           <tr>
@@ -49,12 +63,8 @@ function Invites() {
                 </td>
                 <td>
                   <Show when={invite.status === "active"}>
-                    <button
-                      type="button"
-                      disabled={revoke.pending()}
-                      onClick={() => revoke.run(() => invites.revoke(invite.id))}
-                    >
-                      Revoke
+                    <button type="button" disabled={confirm.pending()} onClick={() => revoke(invite)}>
+                      Revoke…
                     </button>
                   </Show>
                 </td>

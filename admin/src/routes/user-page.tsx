@@ -1,10 +1,8 @@
 // A person's page: who they are, what they wrote lately (with delete), where they are, where they are
 // signed in (with sign-out, one session at a time) and what admins did to them.
 import { createRoute, Link } from "@tanstack/solid-router";
-import { createSignal, For, Show } from "solid-js";
-import { ErrorText } from "web/shared";
-import { createAction } from "../components/action";
-import { ConfirmDialog, type ConfirmRequest } from "../components/confirm";
+import { For, Show } from "solid-js";
+import { createConfirm } from "../components/confirm";
 import { EmptyRow } from "../components/list-bits";
 import { MessageTable } from "../components/message-table";
 import { Time } from "../components/time";
@@ -14,10 +12,9 @@ import { authedRoute } from "./authed";
 
 function Sessions() {
   const { userPage } = useStores();
-  const action = createAction();
-  const [request, setRequest] = createSignal<ConfirmRequest | null>(null);
+  const confirm = createConfirm();
   const ask = (session: UserSession) =>
-    setRequest({
+    confirm.ask({
       title: "Sign out of this session?",
       body: (
         <p>
@@ -27,12 +24,12 @@ function Sessions() {
       ),
       confirmLabel: "Sign out",
       reason: "optional",
-      onConfirm: (reason) => action.run(() => userPage.endSession(session.id, reason)),
+      run: (reason) => userPage.endSession(session.id, reason),
     });
   return (
     <section aria-label="Sessions">
       <h3>Sessions</h3>
-      <ErrorText error={action.error()} />
+      <confirm.View />
       <table data-testid="sessions">
         <thead>
           <tr>
@@ -65,7 +62,6 @@ function Sessions() {
           </For>
         </tbody>
       </table>
-      <ConfirmDialog request={request()} onClose={() => setRequest(null)} />
     </section>
   );
 }
