@@ -51,7 +51,11 @@ function start(
   readyText: string,
   timeoutMs: number,
 ): Promise<ProcessHandle> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  // PARLEY_CPU_PROF_DIR: each process writes a V8 CPU profile there when it exits (Node 20 refuses
+  // --cpu-prof in NODE_OPTIONS), for benches that spawn through here (bash ops/chaos).
+  const profileDir = process.env.PARLEY_CPU_PROF_DIR;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", entry], {
     cwd: apiDir,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
