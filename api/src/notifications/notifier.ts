@@ -47,10 +47,11 @@ export class Notifier {
       // and returns at once, so no send waits for a push (there are no offsets to commit in memory).
       const queue = new InlineQueue<LogBatch>((batch) => this.handle(batch), logger);
       this.inline = queue;
-      this.consumer = await log.consume(group, async (batch) => queue.add(batch));
+      this.consumer = await log.consume(group, async (batch) => void queue.add(batch));
       return;
     }
-    this.consumer = await log.consume(group, (batch) => this.handle(batch));
+    // It owes nothing after a batch (no dead letters), so the log may commit once it resolves.
+    this.consumer = await log.consume(group, async (batch) => void (await this.handle(batch)));
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 // The persister: reads pending channel events from the log, stores them in order (store-events.ts),
-// then announces the committed events on the bus. Offsets are committed only after both, so a crash
-// anywhere replays the batch, and replays are harmless. Batches of different partitions that arrive
+// then announces the committed events on the bus. Offsets are committed only after both, and after the
+// batch's dead letters are written (off the delivery path), so a crash anywhere replays the batch, and
+// replays are harmless. Batches of different partitions that arrive
 // together share one transaction (shared-store.ts).
 //
 // One bad event never stalls a partition, nor anyone else's: an event that fails its schema is
@@ -19,7 +20,14 @@ import {
   channelTopic,
   type PendingChannelEvent,
 } from "../realtime/channel-events.js";
-import type { DeadLetterRecord, EventLog, LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
+import type {
+  DeadLetterRecord,
+  EventLog,
+  HandledBatch,
+  LogBatch,
+  LogConsumer,
+  LogRecord,
+} from "../realtime/event-log.js";
 import { describeStoreError, isDataRefusal, type Refusal, refusalReason } from "./refusals.js";
 import { SharedStore } from "./shared-store.js";
 import { type StoreResult, storeEvents } from "./store-events.js";
@@ -42,6 +50,9 @@ export class Persister {
   /** Concurrent partitions' batches go into one transaction together (shared-store.ts). */
   private readonly shared: SharedStore;
   private readonly storeOne: (events: PendingChannelEvent[]) => Promise<StoreResult>;
+  /** Each partition's dead-letter writes still under way, in order. */
+  private readonly letterWrites = new Map<number, Promise<void>>();
+  private stopping = false;
 
   constructor(private readonly deps: PersisterDeps) {
     const store = deps.storeEvents ?? storeEvents;
@@ -54,10 +65,13 @@ export class Persister {
   }
 
   async stop(): Promise<void> {
+    // Dead letters still being written are finished, or given up at their next failure (not committed).
+    this.stopping = true;
     await this.consumer?.stop();
+    await Promise.all(this.letterWrites.values());
   }
 
-  async handle(batch: LogBatch): Promise<void> {
+  async handle(batch: LogBatch): Promise<HandledBatch | undefined> {
     const stopTimer = persistBatchSeconds.startTimer();
     const work = new BatchWork();
     const events: PendingChannelEvent[] = [];
@@ -70,19 +84,42 @@ export class Persister {
       }
     }
     const committed = await this.store(events, work);
-    // Stored events are announced first: their deliveries need not wait for the dead letters' write (a
-    // Kafka round trip per poisoned batch, which the fault runner's poison stream showed as delay in the
-    // other channels of the partition). The batch's dead letters then leave in one write, still durable
-    // before the log may commit the batch (when handle() resolves); if that write fails, the batch comes
-    // again and its stored events are announced again, which every reader drops by seq.
     await this.announce(committed);
-    if (work.letters.length > 0) {
-      persistedEvents.inc({ outcome: "dead-lettered" }, work.letters.length);
-      await this.deps.log.deadLetter(work.letters);
-    }
     stopTimer();
     const oldest = committed.reduce((min, e) => Math.min(min, Date.parse(e.at)), Number.POSITIVE_INFINITY);
     if (Number.isFinite(oldest)) persisterLag.set(Date.now() - oldest);
+    // The dead letters are written off the delivery path: the partition's next batch need not wait for
+    // that Kafka round trip (a poison stream in the log made every poisoned batch, and so the other
+    // channels of its partition and of every partition fetched with it, pay it: issue #11). The log
+    // commits this batch only once they are durable; until then a crash replays the batch, whose stored
+    // events every reader drops by seq.
+    if (work.letters.length === 0) return undefined;
+    return { owed: this.writeDeadLetters(batch.partition, work.letters) };
+  }
+
+  /** Writes one batch's dead letters after the partition's earlier ones, retrying until done or stopped. */
+  private writeDeadLetters(partition: number, letters: DeadLetterRecord[]): Promise<void> {
+    const previous = this.letterWrites.get(partition) ?? Promise.resolve();
+    const written = previous.then(async () => {
+      for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+        try {
+          await this.deps.log.deadLetter(letters);
+          persistedEvents.inc({ outcome: "dead-lettered" }, letters.length);
+          return;
+        } catch (error) {
+          if (this.stopping) throw error;
+          this.deps.logger.warn({ err: error, letters: letters.length }, "dead letters not written; retrying");
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    });
+    // The log reports a failure (the batch is then not committed); later batches' letters still go.
+    const settled = written.catch(() => {});
+    this.letterWrites.set(partition, settled);
+    void settled.then(() => {
+      if (this.letterWrites.get(partition) === settled) this.letterWrites.delete(partition);
+    });
+    return written;
   }
 
   private async store(events: PendingChannelEvent[], work: BatchWork): Promise<ChannelEvent[]> {

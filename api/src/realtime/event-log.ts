@@ -18,8 +18,17 @@ export interface LogBatch {
   records: LogRecord[];
 }
 
-/** Handles one batch from one partition; resolving commits it, throwing redelivers it. */
-export type BatchHandler = (batch: LogBatch) => Promise<void>;
+/**
+ * Handles one batch from one partition; resolving lets the reader go on to the next batch, throwing
+ * redelivers it. The batch is committed once the handler resolved and, if it returns `owed`, once that has
+ * resolved too: work the batch still owes (its dead letters' write), done off the delivery path; commits
+ * stay in each partition's order, and a batch whose owed work failed is never committed (it is replayed).
+ */
+export type BatchHandler = (batch: LogBatch) => Promise<HandledBatch | undefined>;
+
+export interface HandledBatch {
+  owed: Promise<void>;
+}
 
 export interface LogConsumer {
   stop(): Promise<void>;

@@ -115,6 +115,10 @@ export class KafkaEventLog implements EventLog {
     });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    /** Each partition's last commit, so the next waits for it (and for the owed work before it). */
+    const commits = new Map<number, Promise<unknown>>();
+    /** Each partition's newest offset to commit: an older one still waiting is then skipped. */
+    const newest = new Map<number, string>();
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -122,17 +126,31 @@ export class KafkaEventLog implements EventLog {
       eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const records = batch.messages.map((m) => ({ key: m.key?.toString() ?? "", value: m.value?.toString() ?? "" }));
-        await handle({ partition: batch.partition, records });
+        const handled = await handle({ partition: batch.partition, records });
         resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        // Committed only after the batch was handled (stored and announced), but not waited for: the next
-        // batch need not pay the broker's round trip. A commit lost in a crash means a replay, which the
-        // store drops (event ids), and a later commit of the partition covers an earlier one.
-        consumer
-          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
-          .catch((err) =>
-            this.log.warn({ err, partition: batch.partition }, "offset commit failed; a later one covers it"),
-          );
+        // Committed only after the batch was handled (stored and announced) and what it still owed is done
+        // (its dead letters written), but not waited for: the next batch need not pay the broker's round
+        // trips. A commit lost in a crash means a replay, which the store drops (event ids), and a later
+        // commit of the partition covers an earlier one, so a partition's commits wait for each other.
+        const previous = commits.get(batch.partition) ?? Promise.resolve();
+        newest.set(batch.partition, next);
+        const committed = previous.then(async () => {
+          await handled?.owed;
+          if (newest.get(batch.partition) !== next) return; // a later batch's commit covers this one
+          await consumer
+            .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
+            .catch((err) =>
+              this.log.warn({ err, partition: batch.partition }, "offset commit failed; a later one covers it"),
+            );
+        });
+        commits.set(batch.partition, committed);
+        // Owed work that failed (its owner gave up, stopping): nothing more of the partition is committed
+        // by this reader, and the next one replays from the last commit.
+        handled?.owed.catch((err) =>
+          this.log.warn({ err, partition: batch.partition }, "a batch's owed work failed; its offset is not committed"),
+        );
+        committed.catch(() => {});
         await heartbeat();
       },
     });
@@ -140,13 +158,26 @@ export class KafkaEventLog implements EventLog {
     return {
       stop: async () => {
         this.consumers.delete(consumer);
+        // The commits still waiting for owed work (which the handler's owner settles before it stops).
+        await Promise.allSettled(commits.values());
         await consumer.disconnect();
       },
     };
   }
 
   async deadLetter(letters: DeadLetterRecord[]) {
-    for (const { record, reason } of letters) this.log.error({ key: record.key, reason }, "event dead-lettered");
+    // One line per write, not per letter: a poison stream must not become a logging storm. Each letter
+    // and its reason are in the dead-letter topic (src/persister/replay-dead-letters.ts lists them).
+    const reasons: Record<string, number> = {};
+    for (const { reason } of letters) {
+      const refusal = reason.split(":", 1)[0] ?? reason;
+      reasons[refusal] = (reasons[refusal] ?? 0) + 1;
+    }
+    const [first] = letters;
+    this.log.error(
+      { count: letters.length, reasons, first: first && { key: first.record.key, reason: first.reason } },
+      "events dead-lettered",
+    );
     await this.writer.write(
       this.deadLetterTopic,
       letters.map(({ record, reason }) => ({ key: record.key, value: record.value, headers: { reason } })),

@@ -36,7 +36,7 @@ export class MemoryEventLog implements EventLog {
         const batch = this.queue.splice(0, 500);
         try {
           for (const handle of this.groups.values())
-            await handle({ partition: 0, records: batch.map((p) => p.record) });
+            await (await handle({ partition: 0, records: batch.map((p) => p.record) }))?.owed;
           for (const p of batch) p.done();
         } catch (error) {
           for (const p of batch) p.failed(error);
