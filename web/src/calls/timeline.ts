@@ -5,7 +5,7 @@ import type { MessageView } from "api/client";
 import type { CallTimelineEvent } from "./store";
 
 export function shownCallEvents(
-  messages: MessageView[],
+  messages: readonly MessageView[],
   events: CallTimelineEvent[],
   hasOlder: boolean,
 ): CallTimelineEvent[] {

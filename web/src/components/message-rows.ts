@@ -43,11 +43,22 @@ const dayKey = (m: MessageView) => {
   return key;
 };
 
+// Its time in milliseconds, parsed once per message object (two parses per message per rebuild otherwise).
+const times = new WeakMap<MessageView, number>();
+const timeOf = (m: MessageView) => {
+  let t = times.get(m);
+  if (t === undefined) {
+    t = Date.parse(m.createdAt);
+    times.set(m, t);
+  }
+  return t;
+};
+
 /** A row builder that hands back the same row object for a message whose row would not change. */
 export function createRowBuilder() {
   let cache = new Map<string, Row>();
   return function build(
-    messages: MessageView[],
+    messages: readonly MessageView[],
     pending: Pending[],
     unreadAfter: number,
     meId: string,
@@ -87,10 +98,7 @@ export function createRowBuilder() {
         reuse({ kind: "new", key: "new" }, () => true);
       }
       const continued =
-        prev !== null &&
-        prev.authorId === m.authorId &&
-        !prev.deletedAt &&
-        Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS;
+        prev !== null && prev.authorId === m.authorId && !prev.deletedAt && timeOf(m) - timeOf(prev) < GROUP_MS;
       reuse(
         { kind: "message", key: m.id, message: m, continued },
         (old) => old.kind === "message" && old.message === m && old.continued === continued,
