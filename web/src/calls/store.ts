@@ -2,7 +2,7 @@
 // in it (sidebar marks, banners), each channel's call start/end timeline, and the one call controller.
 import type { CallRosterEntry, CallsAvailability, ChannelEvent, ServerFrame } from "api/client";
 import { createSignal } from "solid-js";
-import { createStore, produce as mutate } from "solid-js/store";
+import { createStore, produce as mutate, reconcile } from "solid-js/store";
 import { api, read } from "../shared/http";
 import { CallController, type CallRequest } from "./controller";
 import { createCallState } from "./state";
@@ -85,7 +85,9 @@ export function createCalls(request: CallRequest) {
       query: { after: String(Math.max(0, afterSeq)), limit: "200" },
     });
     const { events } = await read<{ events: CallTimelineEvent[] }>(res);
-    setTimelines(channelId, events);
+    // Fetched again on each visit to the channel: reconciled, an unchanged timeline changes nothing (the
+    // message list rebuilds its rows when it does).
+    setTimelines(channelId, reconcile(events, { key: "seq" }));
   }
 
   function stop() {
