@@ -2,13 +2,19 @@
 // page, so 10,000 loaded messages scroll like 50. Anchored to the end: new messages follow while the reader
 // is at the bottom, and older pages loaded at the top keep the reading position.
 import { createVirtualizer } from "@tanstack/solid-virtual";
-import { createEffect, createMemo, createSignal, For, Match, on, onMount, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import { shownCallEvents } from "../calls/timeline";
 import { CallTimelineItem } from "../calls/timeline-item";
 import { useStore } from "../store";
 import { MessageItem } from "./message-item";
 import { createRowBuilder, type Row } from "./message-rows";
 import { PendingItem } from "./pending-item";
+
+// Measured row heights by row key (message ids are unique; a day divider or the new-messages line is as tall
+// in any channel), kept across channel switches: a list opened again starts from its real heights, so its
+// rows measure as they were and nothing moves. Unseen rows start from an estimate; a row whose height
+// changed since (edited, width changed) is corrected by the virtualizer's ResizeObserver.
+const heights = new Map<unknown, number>();
 
 export function MessageList(props: {
   channelId: string;
@@ -22,11 +28,13 @@ export function MessageList(props: {
   const [highlight, setHighlight] = createSignal<string | null>(null);
   let box: HTMLDivElement | undefined;
   const build = createRowBuilder();
+  // A number, so that opening another channel (which sets its unread start) does not rebuild this list.
+  const unreadAfter = createMemo(() => store.unreadFrom(props.channelId));
   const rows = createMemo(() =>
     build(
       store.messages.view(props.channelId),
       store.messages.pending.filter((p) => p.channelId === props.channelId && !p.parentId),
-      store.unreadFrom(props.channelId),
+      unreadAfter(),
       store.session.user()?.id ?? "",
       shownCallEvents(
         store.messages.view(props.channelId),
@@ -52,12 +60,33 @@ export function MessageList(props: {
     getItemKey: (i) => rows()[i]?.key ?? i,
     estimateSize: (i) => {
       const row = rows()[i];
+      const known = row && heights.get(row.key);
+      if (known) return known;
       return row?.kind === "message" && row.continued ? 28 : row?.kind === "message" ? 60 : 36;
     },
+    // Open at the newest (the usual place) rather than at the oldest: otherwise the oldest rows are built
+    // first, only to be replaced in the next frame. A target or the new-messages line scrolls from there.
+    initialOffset: () => (props.target ? 0 : Number.MAX_SAFE_INTEGER),
     overscan: 8,
     anchorTo: "end",
     followOnAppend: true,
     scrollEndThreshold: 40,
+  });
+  // Rows are measured together, once all of a render's rows are in the page (one microtask, not one each).
+  // With the heights of a channel seen before (see `heights`) the rows measure as estimated: nothing is
+  // written between the reads, so the page is laid out once, not once per row.
+  const toMeasure = new Set<HTMLLIElement>();
+  function measureSoon(el: HTMLLIElement) {
+    toMeasure.add(el);
+    if (toMeasure.size === 1) queueMicrotask(measureAll);
+  }
+  function measureAll() {
+    const els = [...toMeasure];
+    toMeasure.clear();
+    for (const el of els) if (el.isConnected) virtualizer.measureElement(el);
+  }
+  onCleanup(() => {
+    for (const [key, size] of virtualizer.itemSizeCache) heights.set(key, size);
   });
   const shown = () =>
     virtualizer
@@ -160,11 +189,7 @@ export function MessageList(props: {
         >
           <For each={shown()}>
             {(row) => (
-              <li
-                class="msg-row"
-                data-index={indexOf().get(row.key)}
-                ref={(el) => queueMicrotask(() => el.isConnected && virtualizer.measureElement(el))}
-              >
+              <li class="msg-row" data-index={indexOf().get(row.key)} ref={measureSoon}>
                 <Switch>
                   <Match when={row.kind === "day" && row}>
                     {(r) => (
