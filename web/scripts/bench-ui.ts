@@ -139,6 +139,10 @@ async function profileSwitches(page: Page, targets: [string, number][]) {
     await page.waitForTimeout(300);
   }
   const { profile } = await cdp.send("Profiler.stop");
+  // The whole profile too, for DevTools or a closer look (callers, inclusive times).
+  const saved = path.join(os.tmpdir(), `bench-ui-${process.pid}.cpuprofile`);
+  writeFileSync(saved, JSON.stringify(profile));
+  log(`profile written to ${saved}`);
   const self = new Map<string, number>();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   profile.samples?.forEach((id, i) => {
