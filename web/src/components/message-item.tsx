@@ -12,7 +12,17 @@ import { ThreadSummary } from "./thread-summary";
 // One formatter for every message (toLocaleTimeString with options makes one per call: a switch to a
 // channel rendered about 30 of them).
 const clock = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit" });
-const time = (iso: string) => clock.format(new Date(iso));
+// And each message's time formatted once: formatting was still several milliseconds of a channel switch.
+const times = new Map<string, string>();
+const time = (iso: string) => {
+  let shown = times.get(iso);
+  if (shown === undefined) {
+    if (times.size >= 20_000) times.clear();
+    shown = clock.format(new Date(iso));
+    times.set(iso, shown);
+  }
+  return shown;
+};
 
 /**
  * One message. `continued`: the same author shortly after their previous one, drawn without avatar and

@@ -1,7 +1,7 @@
 // A channel's messages, virtualized (@tanstack/solid-virtual): only the rows in and near view are in the
 // page, so 10,000 loaded messages scroll like 50. Anchored to the end: new messages follow while the reader
 // is at the bottom, and older pages loaded at the top keep the reading position.
-import { createVirtualizer } from "@tanstack/solid-virtual";
+import { createVirtualizer, type VirtualItem } from "@tanstack/solid-virtual";
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import { shownCallEvents } from "../calls/timeline";
 import { CallTimelineItem } from "../calls/timeline-item";
@@ -10,11 +10,10 @@ import { MessageItem } from "./message-item";
 import { createRowBuilder, type Row } from "./message-rows";
 import { PendingItem } from "./pending-item";
 
-// Measured row heights by row key (message ids are unique; a day divider or the new-messages line is as tall
-// in any channel), kept across channel switches: a list opened again starts from its real heights, so its
-// rows measure as they were and nothing moves. Unseen rows start from an estimate; a row whose height
-// changed since (edited, width changed) is corrected by the virtualizer's ResizeObserver.
-const heights = new Map<unknown, number>();
+// Each channel's measured rows (the virtualizer's snapshot), kept when its list goes and handed back when
+// it is opened again: its rows then start at their real heights and are not measured again on the way in
+// (a row whose height changed since is corrected by the virtualizer's ResizeObserver, as in a live list).
+const measured = new Map<string, VirtualItem[]>();
 
 export function MessageList(props: {
   channelId: string;
@@ -28,26 +27,28 @@ export function MessageList(props: {
   const [highlight, setHighlight] = createSignal<string | null>(null);
   let box: HTMLDivElement | undefined;
   const build = createRowBuilder();
+  // The list is made for one channel (the route keys it): read once, as its cleanup runs after the change.
+  const channelId = props.channelId;
   // A number, so that opening another channel (which sets its unread start) does not rebuild this list.
-  const unreadAfter = createMemo(() => store.unreadFrom(props.channelId));
+  const unreadAfter = createMemo(() => store.unreadFrom(channelId));
   const rows = createMemo(() =>
     build(
-      store.messages.view(props.channelId),
-      store.messages.pending.filter((p) => p.channelId === props.channelId && !p.parentId),
+      store.messages.view(channelId),
+      store.messages.pending.filter((p) => p.channelId === channelId && !p.parentId),
       unreadAfter(),
       store.session.user()?.id ?? "",
       shownCallEvents(
-        store.messages.view(props.channelId),
-        store.calls.timeline(props.channelId),
-        store.messages.hasMore(props.channelId),
+        store.messages.view(channelId),
+        store.calls.timeline(channelId),
+        store.messages.hasMore(channelId),
       ),
     ),
   );
   // The channel's call starts and ends from the oldest message shown on.
   createEffect(
     on(
-      () => [props.channelId, store.messages.view(props.channelId)[0]?.seq ?? 0] as const,
-      ([channelId, oldest]) => void store.calls.loadTimeline(channelId, oldest > 1 ? oldest - 1 : 0).catch(() => {}),
+      () => store.messages.view(channelId)[0]?.seq ?? 0,
+      (oldest) => void store.calls.loadTimeline(channelId, oldest > 1 ? oldest - 1 : 0).catch(() => {}),
     ),
   );
   const indexOf = createMemo(() => new Map(rows().map((r, i) => [r.key, i])));
@@ -60,21 +61,18 @@ export function MessageList(props: {
     getItemKey: (i) => rows()[i]?.key ?? i,
     estimateSize: (i) => {
       const row = rows()[i];
-      const known = row && heights.get(row.key);
-      if (known) return known;
       return row?.kind === "message" && row.continued ? 28 : row?.kind === "message" ? 60 : 36;
     },
     // Open at the newest (the usual place) rather than at the oldest: otherwise the oldest rows are built
     // first, only to be replaced in the next frame. A target or the new-messages line scrolls from there.
     initialOffset: () => (props.target ? 0 : Number.MAX_SAFE_INTEGER),
+    initialMeasurementsCache: measured.get(channelId) ?? [],
     overscan: 8,
     anchorTo: "end",
     followOnAppend: true,
     scrollEndThreshold: 40,
   });
   // Rows are measured together, once all of a render's rows are in the page (one microtask, not one each).
-  // With the heights of a channel seen before (see `heights`) the rows measure as estimated: nothing is
-  // written between the reads, so the page is laid out once, not once per row.
   const toMeasure = new Set<HTMLLIElement>();
   function measureSoon(el: HTMLLIElement) {
     toMeasure.add(el);
@@ -85,9 +83,7 @@ export function MessageList(props: {
     toMeasure.clear();
     for (const el of els) if (el.isConnected) virtualizer.measureElement(el);
   }
-  onCleanup(() => {
-    for (const [key, size] of virtualizer.itemSizeCache) heights.set(key, size);
-  });
+  onCleanup(() => measured.set(channelId, virtualizer.takeSnapshot()));
   const shown = () =>
     virtualizer
       .getVirtualItems()
@@ -96,11 +92,11 @@ export function MessageList(props: {
   const padTop = () => virtualizer.getVirtualItems()[0]?.start ?? 0;
 
   async function older() {
-    if (loadingOlder() || !store.messages.hasMore(props.channelId)) return;
+    if (loadingOlder() || !store.messages.hasMore(channelId)) return;
     setLoadingOlder(true);
     const reading = readingPosition();
     try {
-      await store.messages.loadOlder(props.channelId);
+      await store.messages.loadOlder(channelId);
     } finally {
       setLoadingOlder(false);
     }
@@ -142,7 +138,7 @@ export function MessageList(props: {
     requestAnimationFrame(async () => {
       const target = props.target;
       if (target) {
-        await store.messages.loadUntilId(props.channelId, target);
+        await store.messages.loadUntilId(channelId, target);
         const i = indexOf().get(target);
         if (i !== undefined) {
           virtualizer.scrollToIndex(i, { align: "center" });
@@ -167,7 +163,7 @@ export function MessageList(props: {
   // My own send always shows, wherever the reader was.
   createEffect(
     on(
-      () => store.messages.pending.filter((p) => p.channelId === props.channelId && !p.parentId).length,
+      () => store.messages.pending.filter((p) => p.channelId === channelId && !p.parentId).length,
       (n, prev) => {
         if (prev !== undefined && n > prev) requestAnimationFrame(() => virtualizer.scrollToEnd());
       },
@@ -177,7 +173,7 @@ export function MessageList(props: {
   return (
     <div class="messages-wrap">
       <div class="messages" ref={box} onScroll={onScroll} data-testid="message-scroller">
-        <Show when={store.messages.hasMore(props.channelId)}>
+        <Show when={store.messages.hasMore(channelId)}>
           <button type="button" class="link older" onClick={older} disabled={loadingOlder()}>
             {loadingOlder() ? "Loading…" : "Load older messages"}
           </button>

@@ -64,8 +64,17 @@ const md = new Marked({
 });
 
 /** The token tree of a message body. */
+// Tokens by body: a channel opened again renders the same messages, and lexing them was a good part of a
+// channel switch. The tokens are only read (markdown.tsx); the cache is dropped whole when it is full.
+const lexed = new Map<string, Token[]>();
 export function lex(body: string): Token[] {
-  return md.lexer(body);
+  let tokens = lexed.get(body);
+  if (tokens === undefined) {
+    if (lexed.size >= 5_000) lexed.clear();
+    tokens = md.lexer(body);
+    lexed.set(body, tokens);
+  }
+  return tokens;
 }
 
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:"]);
