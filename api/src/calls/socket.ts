@@ -36,9 +36,9 @@ export function callHandlers(calls: CallService, limits: CallFrameLimits): Handl
   };
   // Each counted against its socket's allowance before anything else happens.
   for (const [type, handler] of Object.entries(handlers) as [ClientRequestType, Handler<ClientRequestType>][]) {
-    (handlers as Record<string, Handler<ClientRequestType>>)[type] = (ctx, request) => {
+    (handlers as Record<string, Handler<ClientRequestType>>)[type] = (ctx, request, turn) => {
       limits.hit(ctx.connectionId, type);
-      return handler(ctx, request);
+      return handler(ctx, request, turn);
     };
   }
   return handlers;

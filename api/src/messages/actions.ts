@@ -35,9 +35,9 @@ async function limitSends(services: Services, actor: SessionUser) {
 /** When to retry a send the log did not take (details.retryAfterMs of log_unavailable). */
 export const LOG_RETRY_AFTER_MS = 1000;
 
-async function emit(services: Services, events: PendingChannelEvent[]) {
+async function emit(services: Services, events: PendingChannelEvent[], onQueued?: () => void) {
   try {
-    await emitChannelEvents(services.log, events);
+    await emitChannelEvents(services.log, events, onQueued);
   } catch (error) {
     services.logger.error({ err: error }, "could not append to the message log");
     throw new AppError(
@@ -50,7 +50,14 @@ async function emit(services: Services, events: PendingChannelEvent[]) {
   }
 }
 
-export async function sendMessage(services: Services, actor: SessionUser, input: SendInput, here?: HereResolver) {
+/** `onQueued`: the event has its place in the log (emitChannelEvents); the socket's next frame may start. */
+export async function sendMessage(
+  services: Services,
+  actor: SessionUser,
+  input: SendInput,
+  here?: HereResolver,
+  onQueued?: () => void,
+) {
   const { sql, kv } = services;
   const fileIds = input.attachments ?? [];
   // As the schema would answer it: only a message with files may have an empty body.
@@ -105,7 +112,7 @@ export async function sendMessage(services: Services, actor: SessionUser, input:
     throw clientIdReused();
   }
   if (reserved) await rememberAccepted(kv, toEmit); // a retry: the first try's record may have been lost
-  await emit(services, [toEmit]);
+  await emit(services, [toEmit], onQueued);
   return {
     messageId: toEmit.data.messageId,
     clientId: input.clientId,

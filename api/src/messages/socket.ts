@@ -6,8 +6,9 @@ import { deleteMessage, editMessage, type HereResolver, sendMessage, toggleReact
 
 /** `here` resolves @here to the channel's online members (presence). */
 export const messageHandlers = (here: HereResolver): HandlerMap => ({
-  sendMessage: async (ctx, r) => {
-    const result = await sendMessage(ctx.services, ctx.user, r, here);
+  // Pipelined: the socket's next frame starts once this send is queued for the log (realtime/connection.ts).
+  sendMessage: async (ctx, r, turn) => {
+    const result = await sendMessage(ctx.services, ctx.user, r, here, turn.appending);
     if (result.status === "accepted") countAcceptedMessage();
     return result;
   },

@@ -14,7 +14,7 @@ import type { Services } from "../services.js";
 import { ChannelCursor, storedPositions } from "./channel-cursor.js";
 import type { UserControl } from "./control.js";
 import { BINARY_FRAME_ERROR, frameError, parseFrame } from "./frames.js";
-import type { SocketContext } from "./handlers.js";
+import type { FrameTurn, SocketContext } from "./handlers.js";
 import type { ChannelDelivery, EphemeralDelivery, Hub } from "./hub.js";
 import { gotEarlierCopy } from "./presence-copies.js";
 import { CloseCode, MAX_FRAME_BYTES, MAX_MALFORMED_FRAMES, type ServerFrame } from "./protocol.js";
@@ -31,7 +31,10 @@ export class Connection {
   private malformedFrames = 0;
   private alive = true;
   private heartbeat?: NodeJS.Timeout;
+  /** Settles once every frame received so far has had its reply. */
   private queue: Promise<void> = Promise.resolve();
+  /** Settles once the latest frame lets the next one start (onMessage). */
+  private gate: Promise<void> = Promise.resolve();
   /** The user as the last frame found them (accounts/current-user.ts); handlers see it as ctx.user. */
   private user: SessionUser;
   private readonly frames: FrameBudget;
@@ -90,59 +93,78 @@ export class Connection {
     }, this.services.config.SOCKET_HEARTBEAT_MS);
   }
 
-  /** Frames are handled one at a time, so a client's requests take effect in the order it sent them. */
+  /**
+   * Frames take effect in the order the client sent them, and each gets its reply in that order. A frame
+   * starts once the previous one is far enough along: a send as soon as its event is queued for the log
+   * (it is then ordered before whatever comes next), anything else once it is done. So one socket's sends
+   * are pipelined into the log instead of each waiting for the previous one's Kafka ack, while every
+   * reply (accepted = durable) still waits for its own append and for every earlier reply.
+   */
   onMessage(data: string) {
-    this.queue = this.queue.then(() => this.handle(data));
+    const previous = this.queue;
+    const ready = this.gate;
+    let appending!: () => void;
+    this.gate = new Promise<void>((resolve) => {
+      appending = resolve;
+    });
+    this.queue = ready.then(() => this.handle(data, { appending, previous })).finally(appending);
   }
 
-  private async handle(data: string) {
+  private async handle(data: string, turn: FrameTurn) {
+    // Every reply after the earlier frames' replies.
+    const answer = async (frame: ServerFrame) => {
+      await turn.previous;
+      this.send(frame);
+    };
     // Arrived after this side's close frame: no reply could reach the client, which sends it again elsewhere.
-    if (this.closed) return;
+    if (this.closed) return turn.previous;
     const parsed = parseFrame(data);
-    if (!this.withinBudget("request" in parsed ? parsed.request.id : parsed.id)) return;
+    const budgetError = this.overBudget();
+    if (budgetError) {
+      const id = "request" in parsed ? parsed.request.id : parsed.id;
+      return answer(id ? { type: "reply", id, ok: false, error: budgetError } : { type: "error", error: budgetError });
+    }
     if ("error" in parsed) {
       if (parsed.malformed) this.noteMalformed();
-      if (parsed.id) this.send({ type: "reply", id: parsed.id, ok: false, error: parsed.error });
-      else this.send({ type: "error", error: parsed.error });
-      return;
+      if (parsed.id) return answer({ type: "reply", id: parsed.id, ok: false, error: parsed.error });
+      return answer({ type: "error", error: parsed.error });
     }
     const { request } = parsed;
-    if (!(await this.checkAsking(request.id))) return;
+    if (!(await this.checkAsking(request.id, turn.previous))) return turn.previous;
     const handler = this.hub.handlers[request.type] as
-      | ((ctx: SocketContext, r: typeof request) => Promise<unknown>)
+      | ((ctx: SocketContext, r: typeof request, turn: FrameTurn) => Promise<unknown>)
       | undefined;
     try {
       if (!handler) throw new AppError(400, "unknown_type", `No handler for ${request.type}.`);
-      const result = await handler(this.context, request);
-      this.send({ type: "reply", id: request.id, ok: true, request: request.type, result } as ServerFrame);
+      const result = await handler(this.context, request, turn);
+      await answer({ type: "reply", id: request.id, ok: true, request: request.type, result } as ServerFrame);
     } catch (error) {
       if (!(error instanceof AppError))
         this.services.logger[isStoreUnavailable(error) ? "warn" : "error"](
           { err: error, type: request.type },
           "socket request failed",
         );
-      this.send({ type: "reply", id: request.id, ok: false, error: frameError(error) });
+      await answer({ type: "reply", id: request.id, ok: false, error: frameError(error) });
     }
   }
 
   /** Frames over SOCKET_FRAMES_PER_SECOND are answered `rate_limited` and not run; the socket lives on. */
-  private withinBudget(requestId: string | undefined): boolean {
+  private overBudget() {
     try {
       this.frames.check();
-      return true;
+      return undefined;
     } catch (error) {
-      if (requestId) this.send({ type: "reply", id: requestId, ok: false, error: frameError(error) });
-      else this.send({ type: "error", error: frameError(error) });
-      return false;
+      return frameError(error);
     }
   }
 
-  /** Re-reads the session and user; a refusal is the frame's reply, and the socket closes. */
-  private async checkAsking(requestId: string): Promise<boolean> {
+  /** Re-reads the session and user; a refusal is the frame's reply (after the earlier ones), and the socket closes. */
+  private async checkAsking(requestId: string, earlierReplies: Promise<void>): Promise<boolean> {
     try {
       this.user = await currentUser(this.services.sql, this.auth.session.id, this.userId);
       return true;
     } catch (error) {
+      await earlierReplies;
       this.send({ type: "reply", id: requestId, ok: false, error: frameError(error) });
       // Not a refusal but the store out of reach: the frame was answered `unavailable` (retry); the
       // session may well be fine, so the socket stays open.

@@ -24,9 +24,19 @@ export interface SocketContext {
   channels(): ReadonlySet<string>;
 }
 
+/** One frame's place in its socket's order (connection.ts onMessage). */
+export interface FrameTurn {
+  /** Lets the socket's next frame start: call it once this request's event is queued for the log, so
+   * nothing later can overtake it. Called anyway when the handler ends. */
+  appending(): void;
+  /** Settles once every earlier frame of the socket has had its reply. */
+  previous: Promise<void>;
+}
+
 export type Handler<T extends ClientRequestType> = (
   ctx: SocketContext,
   request: RequestOf<T>,
+  turn: FrameTurn,
 ) => Promise<RequestResults[T]>;
 
 export type HandlerMap = { [K in ClientRequestType]?: Handler<K> };
