@@ -5,17 +5,18 @@
 // whoever may see its owner in the directory (people/queries.ts: every member; a guest only the people of
 // their channels), asked on every request, and only while it is the owner's current picture. The small
 // rendition is all that is kept (a few tens of KB), so it is not counted against the workspace's file quota.
+
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import sharp from "sharp";
 import type { SessionUser } from "../accounts/sessions.js";
 import { AppError, notFound } from "../errors.js";
 import { enforceLimit } from "../lib/rate-limit.js";
 import { getPerson } from "../people/queries.js";
 import type { Services } from "../services.js";
 import { fileLimits, fileTooLarge } from "./limits.js";
+import { loadSharp } from "./load-sharp.js";
 import { uploadsDir } from "./open-storage.js";
 import { sniffFile } from "./sniff.js";
 import { spool } from "./upload.js";
@@ -49,7 +50,7 @@ export async function doSetAvatar(services: Services, actor: SessionUser, input:
       "A profile picture must be a PNG, JPEG, GIF, WebP or AVIF image.",
     );
     if (!(await sniffFile(spooled)).image) throw notImage;
-    const square = await sharp(spooled, { limitInputPixels: MAX_PIXELS, failOn: "error" })
+    const square = await (await loadSharp())(spooled, { limitInputPixels: MAX_PIXELS, failOn: "error" })
       .rotate()
       .resize({ width: AVATAR_SIZE, height: AVATAR_SIZE, fit: "cover" })
       .webp({ quality: 80 })

@@ -2,7 +2,7 @@
 // lightbox, both WebP, turned upright by their EXIF orientation and then written without any metadata
 // (EXIF, GPS, XMP, ICC comments), so what is shown inline never leaks where or with what it was taken.
 // The original is only ever offered as a download.
-import sharp from "sharp";
+import { loadSharp } from "./load-sharp.js";
 
 export const RENDITIONS = {
   thumb: { size: 480, quality: 75 },
@@ -23,7 +23,7 @@ export interface Rendered {
 /** The renditions and the upright size, or null when sharp cannot read the image. */
 export async function renderImage(file: string): Promise<Rendered | null> {
   try {
-    const source = sharp(file, { limitInputPixels: MAX_PIXELS, failOn: "error" });
+    const source = (await loadSharp())(file, { limitInputPixels: MAX_PIXELS, failOn: "error" });
     const meta = await source.metadata();
     if (!meta.width || !meta.height) return null;
     // Orientations 5–8 are rotated by 90°: the upright image is as tall as the stored one is wide.

@@ -3,7 +3,6 @@ import path from "node:path";
 import type { Config } from "../config.js";
 import { ConfigError } from "../config.js";
 import { LocalStorage } from "./local-storage.js";
-import { S3Storage } from "./s3-storage.js";
 import type { FileStorage } from "./storage.js";
 
 export const filesDir = (config: Config) => config.FILES_DIR ?? path.join(config.DATA_DIR, "files");
@@ -14,6 +13,8 @@ export async function openStorage(config: Config): Promise<FileStorage> {
   if (!config.S3_BUCKET) throw new ConfigError("FILES_STORAGE=s3 needs S3_BUCKET (see .env.example)");
   if (Boolean(config.S3_ACCESS_KEY_ID) !== Boolean(config.S3_SECRET_ACCESS_KEY))
     throw new ConfigError("Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (see .env.example)");
+  // Loaded only when configured: the AWS SDK is ~20 MB of a node's memory (issue #19).
+  const { S3Storage } = await import("./s3-storage.js");
   return S3Storage.open(
     {
       bucket: config.S3_BUCKET,

@@ -1,7 +1,6 @@
 // Builds a notifier with its transports: FCM when a service account is configured, in-browser always.
 import type { Services } from "../services.js";
 import { BrowserTransport } from "./browser-transport.js";
-import { createFcmApp } from "./fcm-app.js";
 import { FcmTransport } from "./fcm-transport.js";
 import { Notifier } from "./notifier.js";
 
@@ -13,7 +12,10 @@ export interface RunningNotifier {
 }
 
 export async function startNotifier(services: Services): Promise<RunningNotifier> {
-  const fcmApp = createFcmApp(services.config);
+  // firebase-admin is loaded only when FCM is configured: ~10 MB of a node's memory otherwise (issue #19).
+  const fcmApp = services.config.FCM_SERVICE_ACCOUNT
+    ? (await import("./fcm-app.js")).createFcmApp(services.config)
+    : null;
   const fcm = fcmApp ? new FcmTransport(fcmApp.messaging, services.sql, services.logger) : null;
   const notifier = new Notifier(services, { fcm, browser: new BrowserTransport(services.bus) });
   await notifier.start();
