@@ -4,41 +4,14 @@
 // a wildcard), opens an image in the lightbox and downloads a file byte-identical. Screenshots at 1280 and
 // 390 px (on a phone, through the channel title, as the header's buttons fold away there).
 import { readFile } from "node:fs/promises";
-import { type ApiProcess, screenshotWidths, testPng } from "api/test-support";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  composer,
-  makePerson,
-  OWNER,
-  openGeneral,
-  ownerCookie,
-  type Person,
-  signIn as signInAs,
-} from "./support/people";
-import { SCREENS, startWebStack, type WebStack } from "./support/web-stack";
+import { screenshotWidths, testPng } from "api/test-support";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
+import { ownerAndBee } from "./support/owner-and-bee";
+import { composer } from "./support/people";
+import { SCREENS } from "./support/web-stack";
 
-let web: WebStack;
-let api: ApiProcess;
-let browser: Browser;
-let contexts: BrowserContext[];
-let beeAccount: Person;
-
-beforeAll(async () => {
-  web = await startWebStack();
-  ({ api, browser, contexts } = web);
-  beeAccount = await makePerson(api, await ownerCookie(api), "Bee");
-}, 200_000);
-
-afterAll(() => web?.close());
-
-/** A signed-in desk tab with #general open and its composer ready. */
-async function signIn(who: { email: string; password: string }): Promise<Page> {
-  const page = await signInAs(browser, api, who, { contexts });
-  await openGeneral(page);
-  await composer(page).waitFor();
-  return page;
-}
+const world = ownerAndBee();
 
 type Picked = { name: string; mimeType: string; buffer: Buffer };
 
@@ -47,7 +20,7 @@ async function share(page: Page, files: Picked[], text: string) {
   await page.getByTestId("file-input").setInputFiles(files);
   await expect.poll(() => page.getByTestId("upload").count()).toBe(files.length);
   await page.locator("progress.upload-progress").first().waitFor({ state: "detached", timeout: 30_000 });
-  const box = page.getByRole("textbox", { name: "Message", exact: true });
+  const box = composer(page);
   await box.fill(text);
   await box.press("Enter");
   await page.getByTestId("message").filter({ hasText: text }).waitFor({ timeout: 20_000 });
@@ -56,8 +29,8 @@ async function share(page: Page, files: Picked[], text: string) {
 const rowNames = (page: Page) => page.getByTestId("channel-file").locator(".file-name").allTextContents();
 
 it("the Files tab lists a channel's files with their details, finds them by name, opens and downloads them", async () => {
-  const owner = await signIn(OWNER);
-  const bee = await signIn(beeAccount);
+  const owner = await world.desk("owner");
+  const bee = await world.desk("bee");
   const minutes = Buffer.from("Minutes of the harbour meeting.\n");
   await share(
     owner,

@@ -2,41 +2,14 @@
 // person drops an image on the composer (its progress bar shows while it uploads), the other pastes a
 // screenshot; each sees the other's image live as a preview, opens it in the lightbox, and downloads a
 // file from its card. Screenshots at 1280 and 390 px.
-import { type ApiProcess, screenshotWidths, testPng } from "api/test-support";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  composer,
-  makePerson,
-  OWNER,
-  openGeneral,
-  ownerCookie,
-  type Person,
-  signIn as signInAs,
-} from "./support/people";
-import { SCREENS, startWebStack, type WebStack } from "./support/web-stack";
+import { screenshotWidths, testPng } from "api/test-support";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
+import { ownerAndBee } from "./support/owner-and-bee";
+import { composer } from "./support/people";
+import { SCREENS } from "./support/web-stack";
 
-let web: WebStack;
-let api: ApiProcess;
-let browser: Browser;
-let contexts: BrowserContext[];
-let beeAccount: Person;
-
-beforeAll(async () => {
-  web = await startWebStack();
-  ({ api, browser, contexts } = web);
-  beeAccount = await makePerson(api, await ownerCookie(api), "Bee");
-}, 200_000);
-
-afterAll(() => web?.close());
-
-/** A signed-in desk tab with #general open and its composer ready. */
-async function signIn(who: { email: string; password: string }): Promise<Page> {
-  const page = await signInAs(browser, api, who, { contexts });
-  await openGeneral(page);
-  await composer(page).waitFor();
-  return page;
-}
+const world = ownerAndBee();
 
 const image = (color: string, width: number, height: number) => testPng({ width, height, color });
 
@@ -60,15 +33,13 @@ async function fireWithFile(page: Page, selector: string, events: string[], name
   );
 }
 
-const textbox = (page: Page) => page.getByRole("textbox", { name: "Message", exact: true });
-
 /** Every image preview on the page has loaded (decoded, so it shows). */
 const previewsLoaded = (page: Page) =>
   page.getByTestId("image-preview").evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0));
 
 it("drop and paste images: a progress bar while uploading, previews live for the other, lightbox, download", async () => {
-  const a = await signIn(OWNER);
-  const b = await signIn(beeAccount);
+  const a = await world.desk("owner");
+  const b = await world.desk("bee");
 
   // Slow A's uploads down so the progress bar is there to see (Chromium throttles request bodies too).
   const cdp = await a.context().newCDPSession(a);
@@ -98,8 +69,8 @@ it("drop and paste images: a progress bar while uploading, previews live for the
   await fireWithFile(a, "form.composer", ["dragover", "drop"], "sketch.png", dropped, "image/png");
   await expect.poll(() => a.getByTestId("upload").count()).toBe(2);
   await a.locator("progress.upload-progress").waitFor({ state: "detached", timeout: 30_000 });
-  await textbox(a).fill("the harbour, and a sketch");
-  await textbox(a).press("Enter");
+  await composer(a).fill("the harbour, and a sketch");
+  await composer(a).press("Enter");
 
   // Bee sees both previews live, loaded through the permission-checked thumbnail URLs.
   await expect.poll(() => previewsLoaded(b), { timeout: 20_000 }).toEqual([true, true]);

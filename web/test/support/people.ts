@@ -86,3 +86,16 @@ export async function openGeneral(page: Page) {
   await page.getByTestId("channel-general").getByRole("link").click();
   await page.getByTestId("channel-name").filter({ hasText: "general" }).waitFor();
 }
+
+/** A signed-in desk tab with #general open and its composer ready (the context is pushed on `contexts`). */
+export async function deskAtGeneral(
+  browser: Browser,
+  api: ApiProcess,
+  who: { email: string; password: string },
+  contexts: BrowserContext[],
+): Promise<Page> {
+  const page = await signIn(browser, api, who, { contexts });
+  await openGeneral(page);
+  await composer(page).waitFor();
+  return page;
+}
