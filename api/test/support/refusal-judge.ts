@@ -31,7 +31,17 @@ export class RefusalJudge {
   private inFlight = new Set<Promise<void>>();
   private failures: unknown[] = [];
   private mispredicted = false;
-  readonly stats = { judgedAlone: 0, judgedInBatches: 0, batches: 0, mispredicted: 0 };
+  /** What judging cost (printed by the fuzzer, to see where its time goes): counts, and milliseconds spent. */
+  readonly stats = {
+    judgedAlone: 0,
+    judgedInBatches: 0,
+    batches: 0,
+    mispredicted: 0,
+    stateReads: 0,
+    stateReadMs: 0,
+    settleMs: 0,
+    aloneCaseMs: 0,
+  };
 
   constructor(
     private readonly probe: StateProbe,
@@ -41,7 +51,7 @@ export class RefusalJudge {
 
   async start() {
     await this.probe.settle();
-    this.baseline = await this.probe.read();
+    this.baseline = await this.read();
   }
 
   /** Resolves once the case is under way (batched) or judged (alone); a batched case's failure surfaces later. */
@@ -64,18 +74,30 @@ export class RefusalJudge {
     if (this.batch.length >= MAX_BATCH) await this.checkpoint();
   }
 
+  private async read() {
+    const t = performance.now();
+    const r = await this.probe.read();
+    this.stats.stateReads++;
+    this.stats.stateReadMs += Math.round(performance.now() - t);
+    return r;
+  }
+
   private async judgeAlone(c: JudgedCase): Promise<Verdict> {
+    const t0 = performance.now();
     const verdict = await c.run();
+    this.stats.aloneCaseMs += Math.round(performance.now() - t0);
     this.stats.judgedAlone++;
     if (verdict === "accepted") await this.rebase();
-    else expect(changed(this.baseline, await this.probe.read()), `${c.label}: refused, but changed state`).toEqual({});
+    else expect(changed(this.baseline, await this.read()), `${c.label}: refused, but changed state`).toEqual({});
     return verdict;
   }
 
   /** Waits for the batch to finish; it changed nothing. */
   async checkpoint() {
     await Promise.all(this.inFlight);
-    if (this.failures.length > 0) throw this.failures[0];
+    // Thrown once: a batched case's failure belongs to the property it surfaced in, not to every later one.
+    const [failure] = this.failures.splice(0);
+    if (failure) throw failure;
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
@@ -87,7 +109,7 @@ export class RefusalJudge {
       for (const b of batch.filter((b) => !b.readOnly)) await this.judgeAlone(b);
       return;
     }
-    const now = await this.probe.read();
+    const now = await this.read();
     const labels = batch.map((b) => `  ${b.label}`).join("\n");
     expect(changed(this.baseline, now), `one of these cases changed state:\n${labels}`).toEqual({});
     this.stats.judgedInBatches += batch.length;
@@ -96,9 +118,11 @@ export class RefusalJudge {
 
   /** After an accepted change: once its events are stored, the state now is the baseline. */
   private async rebase() {
-    const now = await this.probe.read();
-    if (now["kafka:events"] !== this.baseline["kafka:events"]) await this.probe.settle();
+    // settle() answers at once when nothing new is in the log, so no read first to find out.
+    const t = performance.now();
+    await this.probe.settle();
+    this.stats.settleMs += Math.round(performance.now() - t);
     await this.afterAccepted();
-    this.baseline = await this.probe.read();
+    this.baseline = await this.read();
   }
 }
