@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   "workspace.file_settings_changed",
   "workspace.settings_changed",
   "retention.purged",
+  "ops.dead_letters_replayed",
   "file.deleted",
 ] as const;
 

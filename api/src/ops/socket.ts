@@ -4,6 +4,7 @@ import { isAdmin } from "../admin/guard.js";
 import { forbidden } from "../errors.js";
 import type { HandlerMap, SocketContext } from "../realtime/handlers.js";
 import type { OpsFeed } from "./feed.js";
+import { doReplayDeadLetters } from "./replay.js";
 
 function checkAdmin(ctx: SocketContext) {
   if (!isAdmin(ctx.user.role)) throw forbidden("Only admins and owners may watch live operations.");
@@ -20,7 +21,6 @@ export const opsHandlers = (feed: OpsFeed): HandlerMap => ({
   },
   "admin.replayDeadLetters": async (ctx) => {
     checkAdmin(ctx);
-    ctx.services.logger.info({ by: ctx.user.id }, "dead letters replayed from the dashboard");
-    return { replayed: await ctx.services.log.replayDeadLetters() };
+    return { replayed: await doReplayDeadLetters(ctx.services, ctx.user) };
   },
 });

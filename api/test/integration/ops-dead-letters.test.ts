@@ -66,6 +66,9 @@ it("reports dead letters waiting and replays them from the admin's socket", asyn
   expect(subscribed.snapshot.services.kafka).toMatchObject({ ok: true, kind: "kafka" });
 
   expect(await socket.ok("admin.replayDeadLetters")).toEqual({ replayed: 2 });
+  // Audited: who replayed how many.
+  const audited = await services.db.auditLog.findMany({ where: { action: "ops.dead_letters_replayed" } });
+  expect(audited).toMatchObject([{ actorId: user.id, details: { replayed: 2 } }]);
   // Replayed: nothing waits from before; the same events, refused again, come back as two new dead letters.
   expect((await services.log.backlog(group)).deadLetters).toBeLessThanOrEqual(2);
   const again = Date.now() + 60_000;
