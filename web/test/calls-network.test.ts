@@ -3,34 +3,20 @@
 // which the others must see as that person leaving. Two API nodes share one SFU; Ana and Ben are on the
 // first, Cy on the second. Media is judged by each page's own RTCPeerConnection.getStats().
 import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  createUser,
-  launchChromium,
-  requireWorker,
-  type SfuProcess,
-  sessionToken,
-  startApi,
-  startSfu,
-  type TestStack,
-} from "api/test-support";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
+import { type ApiProcess, requireWorker } from "api/test-support";
+import { describe, expect, test } from "vitest";
 import {
   type CallTab,
-  FAKE_MEDIA_FLAGS,
   inboundBytes,
   joinFromChannel,
   MEDIA_FLOWS_MS,
-  openTab,
   tilesGoneAt,
   transportProtocols,
   waitCamerasPlaying,
   watchTilesGone,
 } from "./call-page";
-
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
+import { type CallPerson, callWorld } from "./support/call-world";
+import { SCREENS } from "./support/web-stack";
 
 /**
  * The SFU drops an API node that answers no ping for SFU_LINK_TIMEOUT_MS, checked every quarter of it
@@ -43,67 +29,27 @@ const LINK_TIMEOUT_MS = 8000;
 const NODE_DEATH_PROMISE_MS = LINK_TIMEOUT_MS + LINK_TIMEOUT_MS / 4;
 const NODE_DEATH_SHOWN_MS = NODE_DEATH_PROMISE_MS + 10_000;
 
-type Person = { name: string; userId: string; token: string };
-
 describe.runIf(requireWorker(import.meta.filename))("calls over TCP only, and a participant's API node killed", () => {
-  let stack: TestStack;
-  let sfu: SfuProcess;
-  let nodes: [ApiProcess, ApiProcess];
-  let browser: Browser;
-  let channelPath: string;
-  const people: Record<"ana" | "ben" | "cy", Person> = {} as never;
-  const tabs: CallTab[] = [];
-
-  beforeAll(async () => {
-    // Two nodes share their work through Redis and Kafka, as in production.
-    stack = await createTestStack({ redis: true, kafka: true });
-    const { db } = await stack.open();
-    sfu = await startSfu({ SFU_ENABLE_UDP: "false", SFU_LINK_TIMEOUT_MS: String(LINK_TIMEOUT_MS) });
-    const env = { ...stack.env, SFU_URLS: sfu.url, SFU_SECRET: sfu.secret };
-    // One persister (the first node's) serves both: the second node is a plain API node, as in production.
-    nodes = (await Promise.all([
-      startApi({ ...env, NODE_ID: "api-1" }),
-      startApi({ ...env, NODE_ID: "api-2", PERSISTER: "off" }),
-    ])) as [ApiProcess, ApiProcess];
-    for (const [key, name] of [
+  const world = callWorld({
+    label: "call-network",
+    people: [
       ["ana", "Ana"],
       ["ben", "Ben"],
       ["cy", "Cy"],
-    ] as const) {
-      const user = await createUser(db, { name });
-      people[key] = { name, userId: user.id, token: await sessionToken(db, user.id) };
-    }
-    const channel = await db.channel.create({
-      data: {
-        kind: "private",
-        name: "field-trip",
-        members: { create: Object.values(people).map((p) => ({ userId: p.userId })) },
-      },
-    });
-    channelPath = `/c/${channel.id}`;
-    browser = await launchChromium(FAKE_MEDIA_FLAGS);
-  }, 200_000);
-
-  afterAll(async () => {
-    for (const t of tabs) await t.context.close().catch(() => {});
-    await browser?.close();
-    for (const n of nodes ?? []) await n.stop();
-    await sfu?.stop();
-    await stack?.cleanup();
+    ],
+    channel: { name: "field-trip" },
+    sfuEnv: { SFU_ENABLE_UDP: "false", SFU_LINK_TIMEOUT_MS: String(LINK_TIMEOUT_MS) },
+    // Two nodes share their work through Redis and Kafka, as in production. One persister (the first
+    // node's) serves both: the second node is a plain API node, as in production.
+    kafka: true,
+    nodes: [{ NODE_ID: "api-1" }, { NODE_ID: "api-2", PERSISTER: "off" }],
   });
-
-  async function tab(who: Person, node: ApiProcess) {
-    const t = await openTab(browser, node.url, who, channelPath);
-    tabs.push(t);
-    onTestFailed(async () => {
-      await t.page.screenshot({ path: path.join(SCREENS, `failed-call-network-${who.name}.png`) }).catch(() => {});
-    });
-    return t;
-  }
+  const { people, tabs } = world;
+  const tab = (who: CallPerson, node: ApiProcess) => world.tab(who, { node });
   const byName = (name: string) => tabs.find((t) => t.name === name) as CallTab;
 
   test("with the SFU's UDP off, three pages send and receive audio and video over ICE-TCP", async () => {
-    const [first, second] = nodes;
+    const [first, second] = world.nodes as [ApiProcess, ApiProcess];
     const ana = await tab(people.ana, first);
     await joinFromChannel(ana, "header");
     const ben = await tab(people.ben, first);
@@ -151,7 +97,7 @@ describe.runIf(requireWorker(import.meta.filename))("calls over TCP only, and a 
     const [ana, ben, cy] = [byName("Ana"), byName("Ben"), byName("Cy")];
     for (const t of [ana, ben]) await watchTilesGone(t.page, people.cy.userId);
     const killedAt = Date.now();
-    await nodes[1].kill9();
+    await (world.nodes[1] as ApiProcess).kill9();
     for (const t of [ana, ben]) {
       const goneAt = await tilesGoneAt(t.page, people.cy.userId, NODE_DEATH_SHOWN_MS + 5000);
       console.log(

@@ -4,90 +4,38 @@
 // asks for (call.setPreferredLayers), which the SFU then forwards. Judged on both sides: the SFU's own
 // consumer state (call.getStats over the page's socket) and the page's RTCPeerConnection.getStats().
 import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  createUser,
-  launchChromium,
-  requireWorker,
-  type SfuProcess,
-  screenshotWidths,
-  sessionToken,
-  startApi,
-  startSfu,
-  type TestStack,
-} from "api/test-support";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
+import { requireWorker, screenshotWidths } from "api/test-support";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import { layerForHeight } from "../src/calls/media";
 import {
   type CallTab,
-  FAKE_MEDIA_FLAGS,
   inboundByKind,
   joinFromChannel,
-  openTab,
   receivedCamera,
   type SfuConsumer,
   sfuConsumers,
   waitCamerasPlaying,
 } from "./call-page";
+import { type CallPerson, callWorld } from "./support/call-world";
+import { SCREENS } from "./support/web-stack";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
 /** A pause or a layer change is one request and one reply; the margin is for a 2-core machine at load 40. */
 const SFU_FOLLOWS_MS = 20_000;
 /** Switching layers waits for a keyframe of the new one and for the bitrate to allow it. */
 const LAYER_ARRIVES_MS = 60_000;
 
-type Person = { name: string; userId: string; token: string };
-
 describe.runIf(requireWorker(import.meta.filename))("received video follows the tiles", () => {
-  let stack: TestStack;
-  let sfu: SfuProcess;
-  let api: ApiProcess;
-  let browser: Browser;
-  let channelPath: string;
-  const people: Record<"ana" | "ben", Person> = {} as never;
-  const tabs: CallTab[] = [];
-
-  beforeAll(async () => {
-    stack = await createTestStack({ redis: true });
-    const { db } = await stack.open();
-    sfu = await startSfu();
-    api = await startApi({ ...stack.env, SFU_URLS: sfu.url, SFU_SECRET: sfu.secret });
-    for (const [key, name] of [
+  const world = callWorld({
+    label: "call-tiles",
+    people: [
       ["ana", "Ana"],
       ["ben", "Ben"],
-    ] as const) {
-      const user = await createUser(db, { name });
-      people[key] = { name, userId: user.id, token: await sessionToken(db, user.id) };
-    }
-    const channel = await db.channel.create({
-      data: {
-        kind: "private",
-        name: "standup",
-        members: { create: Object.values(people).map((p) => ({ userId: p.userId })) },
-      },
-    });
-    channelPath = `/c/${channel.id}`;
-    browser = await launchChromium(FAKE_MEDIA_FLAGS);
-  }, 200_000);
-
-  afterAll(async () => {
-    for (const t of tabs) await t.context.close().catch(() => {});
-    await browser?.close();
-    await api?.stop();
-    await sfu?.stop();
-    await stack?.cleanup();
+    ],
+    channel: { name: "standup" },
   });
-
-  async function tab(who: Person) {
-    const t = await openTab(browser, api.url, who, channelPath);
-    tabs.push(t);
-    onTestFailed(async () => {
-      await t.page.screenshot({ path: path.join(SCREENS, `failed-call-tiles-${who.name}.png`) }).catch(() => {});
-    });
-    return t;
-  }
+  const { people, tabs } = world;
+  const tab = (who: CallPerson) => world.tab(who);
   const byName = (name: string) => tabs.find((t) => t.name === name) as CallTab;
 
   /** The SFU's consumer of Ben's camera on Ana's page, as the SFU sees it. */

@@ -2,35 +2,19 @@
 // (three people) in one call through the real API, the real SFU and a real mediasoup worker. Media is
 // judged by each page's own RTCPeerConnection.getStats(); every bound is a product promise or derived
 // from a configured timeout, with the margin said where it is.
-import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  createUser,
-  launchChromium,
-  requireWorker,
-  type SfuProcess,
-  screenshotWidths,
-  sessionToken,
-  startApi,
-  startSfu,
-  TestSocket,
-  type TestStack,
-} from "api/test-support";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
+import { requireWorker, screenshotWidths, startSfu, TestSocket } from "api/test-support";
+import { describe, expect, test } from "vitest";
 import {
   type CallTab,
   dropSocket,
-  FAKE_MEDIA_FLAGS,
   inboundBytes,
   joinFromChannel,
   MEDIA_FLOWS_MS,
-  openTab,
   waitCamerasPlaying,
 } from "./call-page";
+import { type CallPerson, callWorld } from "./support/call-world";
+import { SCREENS } from "./support/web-stack";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
 /**
  * The promise: a leaver's tiles are gone from every page within 2 s. On this shared 2-core machine at load
  * 40 a renderer stalls for seconds (a page took 7 s to act on its own click), so the test allows ten times
@@ -41,65 +25,19 @@ const LEAVE_SHOWN_MS = LEAVE_PROMISE_MS * 10;
 /** The promise for a crashed SFU: pages show the call ended within 10 s. */
 const SFU_CRASH_SHOWN_MS = 10_000;
 
-type Person = { name: string; userId: string; token: string };
-
 describe.runIf(requireWorker(import.meta.filename))("calls in the browser", () => {
-  let stack: TestStack;
-  let sfu: SfuProcess;
-  let api: ApiProcess;
-  let browser: Browser;
-  let channelId: string;
-  let channelPath: string;
-  const people: Record<"ana" | "ben" | "cy" | "eve", Person> = {} as never;
-  const tabs: CallTab[] = [];
-  let db: Awaited<ReturnType<TestStack["open"]>>["db"];
-
-  beforeAll(async () => {
-    stack = await createTestStack({ redis: true });
-    const services = await stack.open();
-    db = services.db;
-    sfu = await startSfu();
-    api = await startApi({ ...stack.env, SFU_URLS: sfu.url, SFU_SECRET: sfu.secret });
-    for (const [key, name, role] of [
+  const world = callWorld({
+    label: "call",
+    people: [
       ["ana", "Ana Admin", "admin"],
-      ["ben", "Ben", "member"],
-      ["cy", "Cy", "member"],
-      ["eve", "Eve Outsider", "member"],
-    ] as const) {
-      const user = await createUser(db, { name, role });
-      people[key] = { name, userId: user.id, token: await sessionToken(db, user.id) };
-    }
-    const channel = await db.channel.create({
-      data: {
-        kind: "private",
-        name: "design-review",
-        members: { create: [people.ana, people.ben, people.cy].map((p) => ({ userId: p.userId })) },
-      },
-    });
-    channelId = channel.id;
-    channelPath = `/c/${channelId}`;
-    browser = await launchChromium(FAKE_MEDIA_FLAGS);
-  }, 200_000);
-
-  afterAll(async () => {
-    for (const t of tabs) await t.context.close().catch(() => {});
-    await browser?.close();
-    await api?.stop();
-    await sfu?.stop();
-    await stack?.cleanup();
+      ["ben", "Ben"],
+      ["cy", "Cy"],
+      ["eve", "Eve Outsider"],
+    ],
+    channel: { name: "design-review", members: ["ana", "ben", "cy"] },
   });
-
-  async function tab(who: Person, at = channelPath) {
-    const t = await openTab(browser, api.url, who, at);
-    tabs.push(t);
-    // What each page showed when a test failed, to look at.
-    onTestFailed(async () => {
-      await t.page
-        .screenshot({ path: path.join(SCREENS, `failed-call-${who.name.split(" ")[0]}.png`) })
-        .catch(() => {});
-    });
-    return t;
-  }
+  const { people, tabs } = world;
+  const tab = (who: CallPerson, at?: string) => world.tab(who, at === undefined ? {} : { at });
 
   test("three people: start, join from the banner, media both ways, mute, screen share, leave", async () => {
     const ana = await tab(people.ana);
@@ -272,16 +210,16 @@ describe.runIf(requireWorker(import.meta.filename))("calls in the browser", () =
     await eve.page.getByRole("button", { name: "Browse channels" }).waitFor();
     expect(await eve.page.getByText("design-review").count()).toBe(0);
     expect(await eve.page.getByTestId("call-mark").count()).toBe(0);
-    await eve.page.goto(`${api.url}${channelPath}`);
+    await eve.page.goto(`${world.api.url}${world.channelPath}`);
     await eve.page.getByTestId("channel-refused").filter({ hasText: "not a member" }).waitFor();
     expect(await eve.page.getByTestId("call-button").count()).toBe(0);
     expect(await eve.page.getByTestId("call-banner").count()).toBe(0);
-    const socket = await TestSocket.connect(api.url, people.eve.token);
+    const socket = await TestSocket.connect(world.api.url, people.eve.token);
     try {
       await socket.ok("resume", { positions: {} });
-      const join = await socket.request("call.join", { channelId });
+      const join = await socket.request("call.join", { channelId: world.channelId });
       expect(join.ok ? null : join.error.code).toBe("not_member");
-      const look = await socket.request("call.getParticipants", { channelId });
+      const look = await socket.request("call.getParticipants", { channelId: world.channelId });
       expect(look.ok ? null : look.error.code).toBe("not_member");
       expect((await socket.ok("call.list")).calls).toEqual([]);
     } finally {
@@ -320,9 +258,9 @@ describe.runIf(requireWorker(import.meta.filename))("calls in the browser", () =
     await joinFromChannel(ana(), "header");
     await joinFromChannel(ben(), "banner");
     await waitCamerasPlaying(ana(), [people.ben.userId]);
-    const port = new URL(sfu.url).port;
+    const port = new URL(world.sfu.url).port;
     const killedAt = Date.now();
-    await sfu.kill9();
+    await world.sfu.kill9();
     await Promise.all(
       [ana(), ben()].map((t) =>
         t.page
@@ -334,7 +272,11 @@ describe.runIf(requireWorker(import.meta.filename))("calls in the browser", () =
     console.log(`both pages showed the call ended ${Date.now() - killedAt} ms after kill -9`);
     await ana().page.getByTestId("callEnded").filter({ hasText: "(the call server went away)" }).waitFor();
 
-    sfu = await startSfu({ SFU_PORT: port, SFU_RTC_PORT: String(sfu.rtcPort), SFU_SECRET: sfu.secret });
+    world.sfu = await startSfu({
+      SFU_PORT: port,
+      SFU_RTC_PORT: String(world.sfu.rtcPort),
+      SFU_SECRET: world.sfu.secret,
+    });
     await ben().page.getByTestId("call-ended").getByRole("button", { name: "Close" }).click();
     // The API finds the SFU again by itself (it retries every 5 s at most): Ben's call button comes back.
     await ben().page.getByTestId("call-button").and(ben().page.locator(":enabled")).waitFor({ timeout: 30_000 });
@@ -343,7 +285,7 @@ describe.runIf(requireWorker(import.meta.filename))("calls in the browser", () =
     await joinFromChannel(ben(), "banner");
     await waitCamerasPlaying(ana(), [people.ben.userId]);
     await waitCamerasPlaying(ben(), [people.ana.userId]);
-    const started = await db.channelEvent.count({ where: { channelId, type: "callStarted" } });
+    const started = await world.db.channelEvent.count({ where: { channelId: world.channelId, type: "callStarted" } });
     expect(started).toBeGreaterThanOrEqual(3);
   }, 300_000);
 });
