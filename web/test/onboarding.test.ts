@@ -144,6 +144,10 @@ it("a revoked invite and a mangled link each get a page saying so", async () => 
   const link = await dashboard.getByTestId("invite-form").getByTestId("one-time-link").locator("input").inputValue();
   const row = dashboard.getByTestId("invite-row").first();
   await row.getByRole("button", { name: "Revoke" }).click();
+  await dashboard
+    .getByRole("dialog", { name: "Revoke this invite?" })
+    .getByRole("button", { name: "Revoke invite" })
+    .click();
   await expect.poll(() => row.getAttribute("data-status")).toBe("revoked");
 
   const page = await newPerson();
@@ -180,6 +184,7 @@ it("the dashboard sets default channels and manages a private channel's members"
     .locator('[data-testid="member-row"][data-name="Nina Okafor"]')
     .getByRole("button", { name: "Remove" })
     .click();
+  await dashboard.getByRole("dialog").getByRole("button", { name: "Remove member" }).click();
   await expect.poll(() => panel.getByTestId("member-row").count()).toBe(1);
 
   // #general is a default channel out of the box; a public channel can be made one, a private one cannot.

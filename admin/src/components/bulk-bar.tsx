@@ -28,7 +28,7 @@ export function BulkBar(props: { selected: User[]; onDone: () => void }) {
     const ids = props.selected.map((u) => u.id);
     confirm.ask({
       title: `${WHAT[kind].verb} ${plural()}?`,
-      body: (
+      body: () => (
         <p>
           {WHAT[kind].effect} ({names})
         </p>

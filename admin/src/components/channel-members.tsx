@@ -31,7 +31,7 @@ export function ChannelMembers(props: { channel: Channel; onClose: () => void })
   const remove = (member: ChannelMember) =>
     confirm.ask({
       title: `Remove ${member.displayName} from #${props.channel.name}?`,
-      body: (
+      body: () => (
         <p>
           <strong>{member.displayName}</strong> leaves <strong>#{props.channel.name}</strong> at once: it disappears
           from their sidebar{props.channel.kind === "private" ? " and they can no longer read it" : ""}. They can be

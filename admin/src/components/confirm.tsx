@@ -6,8 +6,12 @@ import { createAction } from "./action";
 
 export interface ConfirmRequest {
   title: string;
-  /** What will happen, in plain words. */
-  body: JSX.Element;
+  /**
+   * What will happen, in plain words. A function, so the dialog renders it under its own owner: made in a
+   * click handler instead, its reactive reads would outlive the dialog and run against a row or panel that
+   * is gone ("Stale read from <Show>").
+   */
+  body: () => JSX.Element;
   confirmLabel: string;
   /** Ask for a reason (kept in the audit log); required when set to "required". */
   reason?: "optional" | "required";
@@ -42,7 +46,7 @@ export function ConfirmDialog(props: { request: ConfirmRequest | null; onClose: 
         {(request) => (
           <form onSubmit={confirm}>
             <h3 id="confirm-title">{request().title}</h3>
-            <div class="confirm-body">{request().body}</div>
+            <div class="confirm-body">{request().body()}</div>
             <Show when={request().reason}>
               <label>
                 Reason {request().reason === "required" ? "(kept in the audit log)" : "(optional, for the audit log)"}
@@ -73,8 +77,8 @@ export function ConfirmDialog(props: { request: ConfirmRequest | null; onClose: 
 
 export interface Confirmation<T> {
   title: string;
-  /** What will happen, in plain words. */
-  body: JSX.Element;
+  /** What will happen, in plain words (rendered by the dialog, see ConfirmRequest). */
+  body: () => JSX.Element;
   confirmLabel: string;
   reason?: "optional" | "required";
   /** The change itself, run once the admin confirms. */

@@ -23,7 +23,7 @@ export function MessageTable(props: {
   const askDelete = (message: ModeratedMessage) =>
     confirm.ask({
       title: "Delete this message?",
-      body: (
+      body: () => (
         <p>
           The message by <strong>{message.author.displayName}</strong> in <strong>#{message.channel.name}</strong>{" "}
           disappears for everyone in the channel at once. This cannot be undone; the audit log records who deleted it

@@ -55,7 +55,7 @@ export function UserDetail(props: { user: User }) {
   const deactivate = () =>
     confirm.ask({
       title: `Deactivate ${name()}?`,
-      body: (
+      body: () => (
         <p>
           <strong>{name()}</strong> is signed out everywhere at once and cannot sign in until reactivated. Their
           messages stay. The audit log records it.
@@ -69,7 +69,7 @@ export function UserDetail(props: { user: User }) {
   const signOut = () =>
     confirm.ask({
       title: `Sign ${name()} out everywhere?`,
-      body: (
+      body: () => (
         <p>
           Every session of <strong>{name()}</strong> ends at once: open tabs lose their connection and push devices are
           forgotten. They can sign in again.
@@ -82,7 +82,7 @@ export function UserDetail(props: { user: User }) {
   const ban = (reason: string, until?: string) =>
     confirm.ask({
       title: `Ban ${name()}?`,
-      body: (
+      body: () => (
         <p>
           <strong>{name()}</strong> is signed out everywhere at once and cannot sign in{" "}
           {until ? `until ${new Date(until).toLocaleString()}` : "until the ban is lifted"}. They are told why: “

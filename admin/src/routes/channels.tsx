@@ -33,7 +33,7 @@ function ChannelRow(props: {
   const archive = () =>
     props.ask({
       title: `Archive #${props.channel.name}?`,
-      body: (
+      body: () => (
         <p>
           Its {props.channel.memberCount} member(s) can still read <strong>#{props.channel.name}</strong> and its
           history, but nobody can post, react or join until it is unarchived.

@@ -30,7 +30,7 @@ function FilesPage() {
   const askDelete = (file: AdminFile) =>
     confirm.ask({
       title: `Delete “${file.name}”?`,
-      body: (
+      body: () => (
         <p>
           <strong>{file.name}</strong> ({size(file.size)}), shared by <strong>{file.uploaderName}</strong>
           {file.channelName ? ` in #${file.channelName}` : ""}, stops being served at once and disappears from its

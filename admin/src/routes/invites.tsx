@@ -16,7 +16,7 @@ function Invites() {
   const revoke = (invite: Invite) =>
     confirm.ask({
       title: "Revoke this invite?",
-      body: (
+      body: () => (
         <p>
           The {invite.role} invite link stops working at once ({invite.uses} of {invite.maxUses} uses taken). Accounts
           already made with it stay. This cannot be undone; the audit log records it.

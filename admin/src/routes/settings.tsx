@@ -120,7 +120,7 @@ function RetentionCard(props: { ask: (request: ConfirmRequest) => void }) {
     if (!shorter) return void apply();
     props.ask({
       title: `Keep messages ${plural(next, "day")}?`,
-      body: (
+      body: () => (
         <p>
           From the next run (hourly, or “Delete now”), every message older than {plural(next, "day")} is deleted for
           everyone, with its files, reactions and threads’ replies of that age. This cannot be undone. The audit log
@@ -136,7 +136,7 @@ function RetentionCard(props: { ask: (request: ConfirmRequest) => void }) {
     if (!retention?.cutoff) return;
     props.ask({
       title: `Delete ${plural(expired(), "message")} now?`,
-      body: (
+      body: () => (
         <p>
           Deletes the {plural(expired(), "message")} created before <Time iso={retention.cutoff} /> (older than{" "}
           {plural(retention.retentionDays ?? 0, "day")}) for everyone, with their files. This cannot be undone; the

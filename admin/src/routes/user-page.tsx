@@ -16,7 +16,7 @@ function Sessions() {
   const ask = (session: UserSession) =>
     confirm.ask({
       title: "Sign out of this session?",
-      body: (
+      body: () => (
         <p>
           {userPage.user()?.displayName} is signed out of {session.userAgent ?? "this browser"} at once: its open tabs
           close their connection and its push devices are forgotten. Their other sessions stay.
