@@ -4,6 +4,7 @@
 export { requireWorker, type SfuProcess, startSfu } from "sfu/test-support/sfu-process";
 export { SESSION_COOKIE } from "../../src/middleware/session/index.js";
 export { chromiumPath, launchChromium, SCREEN_WIDTHS, screenshotWidths, watchPolicy } from "./browser.js";
+export { type CallMember, joinCall, leaveAll } from "./call-member.js";
 export { parseCsv } from "./csv.js";
 export { type FcmEndpoint, type FcmRequest, startFcmEndpoint } from "./fcm-endpoint.js";
 export { createChannel, createUser } from "./fixtures.js";
