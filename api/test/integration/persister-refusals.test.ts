@@ -18,7 +18,7 @@ import type { Refusal } from "../../src/persister/refusals.js";
 import { emitChannelEvents } from "../../src/realtime/emit.js";
 import type { EventLog, LogRecord } from "../../src/realtime/event-log.js";
 import { parseFrame } from "../../src/realtime/frames.js";
-import type { SocketContext } from "../../src/realtime/handlers.js";
+import type { FrameTurn, SocketContext } from "../../src/realtime/handlers.js";
 import type { MemoryEventLog } from "../../src/realtime/memory-log.js";
 import type { ClientRequest } from "../../src/realtime/protocol.js";
 import type { Running } from "../../src/start-services.js";
@@ -59,9 +59,15 @@ async function viaSocket(user: SessionUser, frame: Record<string, unknown>): Pro
   if ("error" in parsed) return parsed.error.code;
   const handlers = messageHandlers(async () => []);
   const request = parsed.request as ClientRequest;
-  const handler = handlers[request.type] as (ctx: SocketContext, r: ClientRequest) => Promise<{ status?: string }>;
+  const handler = handlers[request.type] as (
+    ctx: SocketContext,
+    r: ClientRequest,
+    turn: FrameTurn,
+  ) => Promise<{ status?: string }>;
+  // A socket's first frame: nothing before it to wait for, nothing after it to let go.
+  const turn: FrameTurn = { appending: () => {}, previous: Promise.resolve() };
   try {
-    const result = await handler({ services, user } as unknown as SocketContext, request);
+    const result = await handler({ services, user } as unknown as SocketContext, request, turn);
     return result.status === "duplicate" ? "duplicate" : "accepted";
   } catch (error) {
     if (error instanceof AppError) return error.code;
