@@ -33,19 +33,44 @@ afterAll(async () => {
 
 const eventsTopic = () => `${stack.env.KAFKA_TOPIC_PREFIX}.events`;
 
-async function topicPartitions() {
+async function topicPartitions(topic = eventsTopic()) {
   const admin = new Kafka({ brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [eventsTopic()] });
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     return topics[0]?.partitions ?? [];
   } finally {
     await admin.disconnect();
   }
 }
 
+/**
+ * Waits until every partition of `topics` has all three brokers in its in-sync replica set. A topic is
+ * created with three replicas at once, but a follower joins the ISR only once it has fetched up to the
+ * leader's end, which on a loaded machine takes a while after creation (and after every burst of writes).
+ * Until then the cluster cannot lose a broker safely: killing the leader of a partition whose ISR is two
+ * leaves one in-sync replica, below min.insync.replicas (2), and acks=all writes are refused until the
+ * lagging follower catches up. So the tests wait for full replication, and then assert it.
+ */
+async function fullyReplicated(topics: string[], timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lagging: string[] = [];
+    for (const topic of topics) {
+      const partitions = await topicPartitions(topic).catch(() => []);
+      if (partitions.length === 0) lagging.push(`${topic}: no metadata`);
+      for (const p of partitions)
+        if (p.isr.length < 3) lagging.push(`${topic}[${p.partitionId}] isr ${p.isr.join(",")}`);
+    }
+    if (lagging.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`not fully replicated after ${timeoutMs} ms: ${lagging.join("; ")}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe("Parley on three replicated Kafka brokers", () => {
   it("replicates the event log to all three brokers and passes the multi-node scenario", async () => {
+    await fullyReplicated([eventsTopic()]);
     const partitions = await topicPartitions();
     expect(partitions.length).toBeGreaterThan(0);
     for (const p of partitions) {
@@ -53,12 +78,15 @@ describe("Parley on three replicated Kafka brokers", () => {
       expect(p.isr.length).toBe(3);
     }
     await everyMessageEverywhere(services, three.nodes, { clients: 12, perClient: 5 });
-  });
+  }, 300_000);
 
   it("kill -9 of the broker leading a channel's partition, mid-stream: nothing acknowledged is lost", async () => {
     let killedAt = 0;
     let leader = 0;
     const urls = three.nodes.map((n) => n.url);
+    // Killing one broker must leave two in-sync replicas of every partition the writes and the persister's
+    // commits need (see fullyReplicated): the event log and the group offsets.
+    await fullyReplicated([eventsTopic(), "__consumer_offsets"]);
     const traffic = await steadyTraffic(
       services,
       urls,
@@ -86,5 +114,5 @@ describe("Parley on three replicated Kafka brokers", () => {
     expect(afterKill.length).toBeGreaterThan(0);
     const partitions = await topicPartitions();
     expect(partitions.every((p) => p.leader !== leader && p.leader >= 0)).toBe(true);
-  }, 240_000);
+  }, 420_000);
 });
