@@ -186,7 +186,11 @@ export class KafkaEventLog implements EventLog {
 
   async ping() {
     const started = performance.now();
-    await this.admin.fetchTopicMetadata({ topics: [this.topic] });
+    // Both topics, as backlog() asks for: when this refreshes the admin's cached metadata (expired, or
+    // after a lost connection), asking for the event topic alone would leave the dead-letter topic out of
+    // the cache, and a backlog() running beside it would find no partitions for that topic (kafkajs then
+    // throws "Cannot destructure property 'partitions'"; the live view showed no dead letters).
+    await this.admin.fetchTopicMetadata({ topics: [this.topic, this.deadLetterTopic] });
     return performance.now() - started;
   }
 
