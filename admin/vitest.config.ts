@@ -10,6 +10,9 @@ export default defineConfig({
     // The API's run-wide template database, for tests that use api/test-support's createTestStack.
     globalSetup: ["../api/test/support/global-setup.ts"],
     testTimeout: 60_000,
+    // expect.poll waits for a real server and browser; vitest's 1 s default fails on a loaded two-core box.
+    // Polls that need longer still say so per call; this only lifts the floor.
+    expect: { poll: { timeout: 20_000 } },
     hookTimeout: 200_000,
   },
 });

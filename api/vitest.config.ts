@@ -9,6 +9,9 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
+    // expect.poll waits for a real server and browser; vitest's 1 s default fails on a loaded two-core box.
+    // Polls that need longer still say so per call; this only lifts the floor.
+    expect: { poll: { timeout: 20_000 } },
     hookTimeout: 120_000,
     // Integration tests start real processes; two cores cannot run many at once.
     maxWorkers: 2,
