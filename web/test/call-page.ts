@@ -102,21 +102,25 @@ export async function inboundByKind(page: Page): Promise<{ audio: number; video:
   });
 }
 
-/** The protocols of the ICE candidate pairs in use (the remote side): "udp" or "tcp". */
-export async function transportProtocols(page: Page): Promise<string[]> {
+/**
+ * Per open peer connection, the protocol ("udp" or "tcp") of the remote candidate of the ICE pair its transport
+ * has selected, or null while ICE has selected none yet. Read from the transport's selectedCandidatePairId, not
+ * from connectionState, so a transport that a loaded machine briefly marks "disconnected" still reports its pair.
+ */
+export async function transportProtocols(page: Page): Promise<(string | null)[]> {
   return page.evaluate(async () => {
-    const found: string[] = [];
+    const found: (string | null)[] = [];
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.connectionState !== "connected") continue;
+      if (pc.connectionState === "closed") continue;
       const report = await pc.getStats();
-      const byId = new Map<string, { protocol?: string }>();
-      report.forEach((s: { id: string; protocol?: string }) => {
+      const byId = new Map<string, { type: string; protocol?: string; remoteCandidateId?: string }>();
+      let selectedPairId: string | undefined;
+      report.forEach((s: { id: string; type: string; selectedCandidatePairId?: string }) => {
         byId.set(s.id, s);
+        if (s.type === "transport" && s.selectedCandidatePairId) selectedPairId = s.selectedCandidatePairId;
       });
-      report.forEach((s: { type: string; nominated?: boolean; state?: string; remoteCandidateId?: string }) => {
-        if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded")
-          found.push(byId.get(s.remoteCandidateId ?? "")?.protocol ?? "?");
-      });
+      const pair = selectedPairId ? byId.get(selectedPairId) : undefined;
+      found.push(byId.get(pair?.remoteCandidateId ?? "")?.protocol ?? null);
     }
     return found;
   });
