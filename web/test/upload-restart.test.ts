@@ -5,8 +5,9 @@
 // Screenshots at 1280/390 px. Restartable, not resumable: there is no upload session to continue from an offset.
 
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   type ApiProcess,
@@ -17,7 +18,7 @@ import {
   type TestStack,
 } from "api/test-support";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 
 const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
 let stack: TestStack;
@@ -112,9 +113,13 @@ it("an upload cut off by a dropped connection restarts by itself and arrives byt
   const page = await signIn(BEE);
   hold = true;
   const bytes = randomBytes(32 * 1024 * 1024);
-  await page
-    .getByTestId("file-input")
-    .setInputFiles({ name: "survey.bin", mimeType: "application/octet-stream", buffer: bytes });
+  // Handed to Chromium as a file on disk: a 32 MB buffer would be pushed through DevTools, which alone
+  // can take longer than Playwright's action timeout on a loaded machine.
+  const dir = mkdtempSync(path.join(tmpdir(), "parley-upload-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "survey.bin");
+  writeFileSync(file, bytes);
+  await page.getByTestId("file-input").setInputFiles(file);
   const progress = page.locator("progress.upload-progress");
   await progress.waitFor();
   await expect.poll(async () => Number(await progress.getAttribute("value")), { timeout: 30_000 }).toBeGreaterThan(0);
