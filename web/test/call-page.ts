@@ -175,6 +175,22 @@ export async function waitCamerasPlaying(t: CallTab, userIds: string[]) {
   }
 }
 
+/**
+ * Waits until the page has received both audio and video bytes from each of these users. A playing camera
+ * says only that video arrived: on a loaded machine the audio consumer can start later.
+ */
+export async function waitMediaArriving(t: CallTab, userIds: string[]) {
+  const wanted = userIds.flatMap((id) => [`${id}:audio`, `${id}:video`]);
+  const start = Date.now();
+  for (;;) {
+    const bytes = await inboundBytes(t.page);
+    const missing = wanted.filter((key) => !((bytes[key] ?? 0) > 0));
+    if (missing.length === 0) return;
+    if (Date.now() - start > MEDIA_FLOWS_MS) throw new Error(`${t.name} receives nothing for ${missing.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** What the SFU says of this page's consumers, asked with `call.getStats` over the page's own chat socket. */
 export type SfuConsumer = {
   consumerId: string;

@@ -13,6 +13,7 @@ import {
   tilesGoneAt,
   transportProtocols,
   waitCamerasPlaying,
+  waitMediaArriving,
   watchTilesGone,
 } from "./call-page";
 import { type CallPerson, callWorld } from "./support/call-world";
@@ -57,11 +58,11 @@ describe.runIf(requireWorker(import.meta.filename))("calls over TCP only, and a 
     const cy = await tab(people.cy, second);
     await joinFromChannel(cy, "banner");
     const trio = [ana, ben, cy];
-    for (const t of trio)
-      await waitCamerasPlaying(
-        t,
-        trio.filter((o) => o !== t).map((o) => o.userId),
-      );
+    for (const t of trio) {
+      const others = trio.filter((o) => o !== t).map((o) => o.userId);
+      await waitCamerasPlaying(t, others);
+      await waitMediaArriving(t, others);
+    }
 
     // Every transport (one to send, one to receive, per page) has selected a candidate pair, and it is TCP.
     // ICE may select later than media first plays on a loaded machine, so the selection is polled for; the

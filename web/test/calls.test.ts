@@ -11,6 +11,7 @@ import {
   joinFromChannel,
   MEDIA_FLOWS_MS,
   waitCamerasPlaying,
+  waitMediaArriving,
 } from "./call-page";
 import { type CallPerson, callWorld } from "./support/call-world";
 import { SCREENS } from "./support/web-stack";
@@ -69,11 +70,11 @@ describe.runIf(requireWorker(import.meta.filename))("calls in the browser", () =
     await cy.page.getByTestId("call-banner").filter({ hasText: "Ana Admin and 1 other are in a call" }).waitFor();
     await joinFromChannel(cy, "banner");
     const trio = [ana, ben, cy];
-    for (const t of trio)
-      await waitCamerasPlaying(
-        t,
-        trio.filter((o) => o !== t).map((o) => o.userId),
-      );
+    for (const t of trio) {
+      const others = trio.filter((o) => o !== t).map((o) => o.userId);
+      await waitCamerasPlaying(t, others);
+      await waitMediaArriving(t, others);
+    }
     await screenshotWidths(ana.page, SCREENS, "call-grid-3");
 
     // Each page receives audio and video from each of the two others, and the counts grow over 5 s.
