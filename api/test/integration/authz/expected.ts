@@ -50,6 +50,7 @@ export const EXPECTED_ROUTES: Record<string, string> = {
   "POST /admin/invites/{id}/revoke": ADMINS,
   "GET /admin/audit/actions": ADMINS,
   "GET /admin/audit": ADMINS,
+  "GET /admin/audit/export.csv": ADMINS,
   "GET /admin/stats": ADMINS,
   "GET /admin/push": ADMINS,
   "PUT /admin/push": ADMINS,

@@ -102,6 +102,7 @@ export const ROUTE_CASES: Record<string, Prepare<HttpRequest>> = {
   },
   "GET /admin/audit/actions": () => ({ url: "/api/admin/audit/actions" }),
   "GET /admin/audit": () => ({ url: "/api/admin/audit?limit=5" }),
+  "GET /admin/audit/export.csv": () => ({ url: "/api/admin/audit/export.csv?action=user.created" }),
   "GET /admin/stats": () => ({ url: "/api/admin/stats" }),
   "GET /admin/push": () => ({ url: "/api/admin/push" }),
   "PUT /admin/push": () => ({ url: "/api/admin/push", body: { previews: true } }),
