@@ -87,9 +87,11 @@ describe("Parley on a 3-master Redis Cluster", () => {
     const accepted = replies.filter((r) => r.ok).length;
     const refused = replies.filter((r) => !r.ok).map((r) => (r.ok ? "" : r.error.code));
     console.log(`rate limit over two nodes: ${accepted} accepted, ${refused.length} refused (${windows} window(s))`);
-    // The two sends of "once" above counted two hits of the first window.
+    // The two sends of "once" above counted one or two hits of the first window: the second counts unless
+    // it is already known as a duplicate when it reaches the limiter, which depends on timing. Either way a
+    // window not shared by the two nodes would accept nearly every send here.
     expect(accepted).toBeGreaterThanOrEqual(SEND_RATE - 2);
-    expect(accepted).toBeLessThanOrEqual(SEND_RATE * windows - 2);
+    expect(accepted).toBeLessThanOrEqual(SEND_RATE * windows - 1);
     expect(new Set(refused)).toEqual(new Set(["rate_limited"]));
     await waitFor(() => watching.events(channel.id).length >= accepted + 1, "the accepted sends stored and announced");
     expect(await services.db.message.count({ where: { channelId: channel.id, clientId: "once" } })).toBe(1);
