@@ -17,11 +17,15 @@ import type { Page } from "playwright-core";
 import { measureSwitch, SCROLL_NAMES, type ScrollKind, scrollOnce } from "./bench-ui-page";
 import { traceMainThread } from "./bench-ui-trace";
 
-// --profile: a CPU profile of 10 switches instead of the measurements, its heaviest functions printed
-// (build with `vite build --minify false` first for readable names).
+// --profile switch|steady|fling|jumps: a CPU profile of 10 switches, or of one way of scrolling #general
+// with all 10,000 loaded, instead of the measurements; its heaviest functions printed (build with
+// `vite build --minify false` first for readable names).
 const { values: args } = parseArgs({
-  options: { switches: { type: "string", default: "40" }, profile: { type: "boolean", default: false } },
+  options: { switches: { type: "string", default: "40" }, profile: { type: "string" } },
 });
+const PROFILES = ["switch", ...Object.keys(SCROLL_NAMES)];
+if (args.profile !== undefined && !PROFILES.includes(args.profile))
+  throw new Error(`--profile takes one of ${PROFILES.join(", ")}, not "${args.profile}"`);
 const SWITCHES = Number(args.switches);
 const TOTAL = 10_000;
 const BUDGET_MS = 50;
@@ -74,11 +78,30 @@ try {
   await openFromSidebar(page, "random", small.last);
   await openFromSidebar(page, "general", big.last);
 
-  if (args.profile) {
-    await profileSwitches(page, [
-      ["random", small.last],
-      ["general", big.last],
-    ]);
+  if (args.profile === "switch") {
+    await profiled(page, async () => {
+      const targets = [
+        ["random", small.last],
+        ["general", big.last],
+      ] as const;
+      for (let i = 0; i < 10; i++) {
+        const [to, last] = targets[i % targets.length] as (typeof targets)[number];
+        log(`switch to #${to}: ${(await measureSwitch(page, to, last)).toFixed(1)} ms`);
+        await page.waitForTimeout(300);
+      }
+    });
+    process.exit(0);
+  }
+  if (args.profile !== undefined) {
+    const kind = args.profile as ScrollKind;
+    await page.goto(`${api.url}/c/${general}?m=${oldest}`);
+    await page.locator(`[data-testid="message"][data-seq="${big.first}"]`).waitFor({ timeout: 300_000 });
+    await profiled(page, async () => {
+      const seen = await scrollOnce(page, kind);
+      log(
+        `scroll, ${SCROLL_NAMES[kind]}: ${seen.frames} frames, long tasks (observer) ${seen.longTasks.map((t) => t.toFixed(0)).join(" ")} ms`,
+      );
+    });
     process.exit(0);
   }
   // Each switch traced: its wall time on the page's clock, and the main thread's CPU time meanwhile.
@@ -128,16 +151,12 @@ try {
   await support.dropRunDatabases();
 }
 
-async function profileSwitches(page: Page, targets: [string, number][]) {
+async function profiled(page: Page, work: () => Promise<void>) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
   await cdp.send("Profiler.start");
-  for (let i = 0; i < 10; i++) {
-    const [to, last] = targets[i % targets.length] as [string, number];
-    log(`switch to #${to}: ${(await measureSwitch(page, to, last)).toFixed(1)} ms`);
-    await page.waitForTimeout(300);
-  }
+  await work();
   const { profile } = await cdp.send("Profiler.stop");
   // The whole profile too, for DevTools or a closer look (callers, inclusive times).
   const saved = path.join(os.tmpdir(), `bench-ui-${process.pid}.cpuprofile`);
