@@ -31,8 +31,12 @@ export function MessageList(props: {
   const channelId = props.channelId;
   // A number, so that opening another channel (which sets its unread start) does not rebuild this list.
   const unreadAfter = createMemo(() => store.unreadFrom(channelId));
-  const rows = createMemo(() =>
-    build(
+  // The rows as a plain array too: the virtualizer asks each row's key and size on every measurement (10,000
+  // calls once all history is loaded), and a memo read per call was the heaviest script of a steady scroll's
+  // profile after the virtualizer's own loop (bench-ui.ts --profile steady).
+  let rowsNow: Row[] = [];
+  const rows = createMemo(() => {
+    rowsNow = build(
       store.messages.view(channelId),
       store.messages.pending.filter((p) => p.channelId === channelId && !p.parentId),
       unreadAfter(),
@@ -42,8 +46,9 @@ export function MessageList(props: {
         store.calls.timeline(channelId),
         store.messages.hasMore(channelId),
       ),
-    ),
-  );
+    );
+    return rowsNow;
+  });
   // The channel's call starts and ends from the oldest message shown on.
   createEffect(
     on(
@@ -58,9 +63,9 @@ export function MessageList(props: {
       return rows().length;
     },
     getScrollElement: () => box ?? null,
-    getItemKey: (i) => rows()[i]?.key ?? i,
+    getItemKey: (i) => rowsNow[i]?.key ?? i,
     estimateSize: (i) => {
-      const row = rows()[i];
+      const row = rowsNow[i];
       return row?.kind === "message" && row.continued ? 28 : row?.kind === "message" ? 60 : 36;
     },
     // Open at the newest (the usual place) rather than at the oldest: otherwise the oldest rows are built
