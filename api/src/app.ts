@@ -26,6 +26,7 @@ import { healthRoutes } from "./health/routes.js";
 import { clientAddress } from "./lib/client-ip.js";
 import { validationHook } from "./lib/openapi.js";
 import { allowedOrigins } from "./lib/origins.js";
+import { repoRoot } from "./lib/repo-root.js";
 import { errorHandler, notFoundHandler } from "./middleware/error-handler/index.js";
 import { originCheck } from "./middleware/origin-check/index.js";
 import { requestLog } from "./middleware/request-log/index.js";
@@ -39,7 +40,6 @@ import { socketRoutes } from "./realtime/gateway.js";
 import type { Hub } from "./realtime/hub.js";
 import type { Services } from "./services.js";
 
-const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface SocketWiring {

@@ -7,9 +7,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { repoRoot } from "./repo-root.js";
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
 export const prismaConfig = path.join(repoRoot, "prisma", "prisma.config.ts");
 const migrationsDir = path.join(repoRoot, "prisma", "migrations");
 
