@@ -1,4 +1,4 @@
-// The persister as its own process: `bun run --cwd api persister` (run one or more; Kafka shares the
+// The persister as its own process: `bash ops/persister` (run one or more; Kafka shares the
 // partitions among them). Needs KAFKA_BROKERS, REDIS_URL and DATABASE_URL.
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
