@@ -62,6 +62,8 @@ export class Cluster {
       inspect?: boolean;
       /** The first node on Node's default heap limit (what an operator runs), not the suite's 8 GB. */
       plainHeap?: boolean;
+      /** Every node and the persister from the production bundle (api/dist) under plain node, not tsx. */
+      built?: boolean;
     },
   ) {
     const stack = await createStack(scenario, { ...opts.env, ...ctx.env });
@@ -78,12 +80,13 @@ export class Cluster {
         ...(cluster.heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${cluster.heapDir}`] : []),
         ...(opts.inspect ? ["--inspect=127.0.0.1:0"] : []),
       ];
-      cluster.nodes.push(await startApiNode("api-1", stack.env, cluster.profileDir, firstArgs, opts.plainHeap));
+      const run = { profileDir: cluster.profileDir, built: opts.built };
+      cluster.nodes.push(
+        await startApiNode("api-1", stack.env, { ...run, nodeArgs: firstArgs, defaultHeap: opts.plainHeap }),
+      );
       const [persister, ...more] = await Promise.all([
-        startPersisterNode(stack.env, cluster.profileDir),
-        ...Array.from({ length: opts.nodes - 1 }, (_, i) =>
-          startApiNode(`api-${i + 2}`, stack.env, cluster.profileDir),
-        ),
+        startPersisterNode(stack.env, run),
+        ...Array.from({ length: opts.nodes - 1 }, (_, i) => startApiNode(`api-${i + 2}`, stack.env, run)),
       ]);
       cluster.persister = persister;
       cluster.nodes.push(...more);

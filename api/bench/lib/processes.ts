@@ -1,7 +1,7 @@
 // API nodes and the persister as real processes, like test/support/processes.ts, but with node flags
 // (--cpu-prof for profiles) and /proc sampling (RSS, CPU time, open descriptors) of each.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../../test/support/processes.js";
 
@@ -57,14 +57,34 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** Node's default heap limit, as an operator runs it, instead of the suite's 8 GB. */
   defaultHeap?: boolean;
+  /** The production bundle (api/dist, scripts/build.ts) under plain node, as an operator runs it, instead
+   * of the sources through tsx. */
+  built?: boolean;
+}
+
+/** Each entry's file in the production bundle. */
+const BUILT_ENTRIES: Partial<Record<SpawnOptions["entry"], string>> = {
+  "src/main.ts": "dist/main.js",
+  "src/persister/main.ts": "dist/persister.js",
+  "src/notifications/main.ts": "dist/notifier.js",
+};
+
+/** The node flags and script that run `opts.entry` from sources (tsx) or from the bundle. */
+function entryOf(opts: SpawnOptions): string[] {
+  if (!opts.built) return ["--import", "tsx", opts.entry];
+  const file = BUILT_ENTRIES[opts.entry];
+  if (!file) throw new Error(`${opts.entry} has no built bundle`);
+  if (!existsSync(path.join(apiDir, file)))
+    throw new Error(`api/${file} is missing: build it first (node_modules/.bin/turbo run build --filter=api)`);
+  return [file];
 }
 
 export async function spawnNode(opts: SpawnOptions, timeoutMs = 120_000): Promise<NodeProcess> {
   const heap = opts.defaultHeap ? [] : ["--max-old-space-size=8192"];
-  const nodeArgs = ["--import", "tsx", ...heap, ...(opts.nodeArgs ?? [])];
+  const nodeArgs = [...heap, ...(opts.nodeArgs ?? [])];
   // Default file names: every thread (tsx runs its loader in a worker) writes its own profile.
   if (opts.profileDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.profileDir, opts.name)}`);
-  const child = spawn(process.execPath, [...nodeArgs, opts.entry], {
+  const child = spawn(process.execPath, [...nodeArgs, ...entryOf(opts)], {
     cwd: apiDir,
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -110,32 +130,27 @@ export async function spawnNode(opts: SpawnOptions, timeoutMs = 120_000): Promis
   return handle;
 }
 
-export async function startApiNode(
-  name: string,
-  env: Record<string, string>,
-  profileDir?: string,
-  nodeArgs?: string[],
-  defaultHeap?: boolean,
-) {
+/** How a node is run, beside its env: see SpawnOptions. */
+export type NodeRunOptions = Pick<SpawnOptions, "profileDir" | "nodeArgs" | "defaultHeap" | "built">;
+
+export async function startApiNode(name: string, env: Record<string, string>, run: NodeRunOptions = {}) {
   const port = await freePort();
   return spawnNode({
+    ...run,
     name,
     entry: "src/main.ts",
     env: { ...env, NODE_ID: name, HOST: "127.0.0.1", PORT: String(port) },
-    profileDir,
     readyText: "Parley is running",
     port,
-    nodeArgs,
-    defaultHeap,
   });
 }
 
-export function startPersisterNode(env: Record<string, string>, profileDir?: string) {
+export function startPersisterNode(env: Record<string, string>, run: NodeRunOptions = {}) {
   return spawnNode({
+    ...run,
     name: "persister",
     entry: "src/persister/main.ts",
     env: { ...env, NODE_ID: "persister" },
-    profileDir,
     readyText: "persister ready",
   });
 }

@@ -32,7 +32,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<Partial<Scenari
   const requested = ctx.quick ? 2000 : 20_000;
   const settleMs = ctx.quick ? 5000 : 15_000;
   const idleMs = ctx.quick ? 10_000 : 45_000;
-  const cluster = await Cluster.start("memory", ctx, { nodes: 1, inspect: true, plainHeap: true });
+  const cluster = await Cluster.start("memory", ctx, { nodes: 1, inspect: true, plainHeap: true, built: true });
   const notes: string[] = [];
   const problems: string[] = [];
   try {
@@ -42,7 +42,9 @@ export async function memoryScenario(ctx: BenchContext): Promise<Partial<Scenari
     const fresh = usageOf(api.pid).rssBytes;
     const freshMemory = await inspector.memory();
     log("memory", `fresh node: RSS ${mb(fresh)} MB (load ${load()})`);
-    notes.push(`Fresh node ${settleMs / 1000} s after ready, before any socket: load average ${load()}.`);
+    notes.push(
+      `Fresh node (api/dist/main.js under plain node) ${settleMs / 1000} s after ready, before any socket: load average ${load()}.`,
+    );
 
     const db = cluster.stack.db;
     const users = await seedUsers(db, requested, "member");
