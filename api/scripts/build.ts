@@ -12,7 +12,9 @@ import path from "node:path";
 import { build, type Plugin } from "esbuild";
 
 const apiDir = path.resolve(import.meta.dirname, "..");
-const outdir = path.join(apiDir, "dist");
+// Another directory for test/integration/production-bundle.test.ts; it must sit under api/, where Node
+// finds the external packages.
+const outdir = path.resolve(apiDir, process.argv[2] ?? "dist");
 const { dependencies } = JSON.parse(readFileSync(path.join(apiDir, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
 };
@@ -67,4 +69,6 @@ const result = await build({
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith(".js"));
 const kb = outputs.reduce((sum, [, o]) => sum + o.bytes, 0) / 1024;
-console.log(`api/dist: ${outputs.length} files, ${kb.toFixed(0)} KB (main.js, persister.js, notifier.js)`);
+console.log(
+  `${path.relative(path.dirname(apiDir), outdir)}: ${outputs.length} files, ${kb.toFixed(0)} KB (main.js, persister.js, notifier.js)`,
+);
