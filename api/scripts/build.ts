@@ -6,7 +6,7 @@
 // client finds its runtime and WebAssembly, and the native modules (@node-rs/argon2, sharp, mediasoup's
 // types only) load as installed. Such a package must be one of api's `dependencies` (a production install
 // may leave devDependencies out): the build fails otherwise, naming the importer.
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { build, type Plugin } from "esbuild";
@@ -45,6 +45,10 @@ const installedPackagesStayExternal: Plugin = {
   },
 };
 
+if (!existsSync(path.join(apiDir, "src/generated/prisma/client.ts"))) {
+  console.error("api: Prisma's client is not generated: run `bun run db:generate` at the root (ops/start does)");
+  process.exit(1);
+}
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: apiDir,
