@@ -14,18 +14,17 @@ import { actingUser } from "./acting-user.js";
 import { doDeleteChannelMessage } from "./actions.js";
 import { doSetDefault } from "./defaults.js";
 import { channelEditRoutes } from "./edit-routes.js";
+import { addMembersRoute, membersRoute } from "./member-routes.js";
 import { doInvite, doKick } from "./membership.js";
 import { listDirectory, pageOfMembers } from "./queries.js";
 import {
   boolQuery,
   ChannelIdParam,
-  ChannelMemberSchema,
   DirectoryEntrySchema,
   intQuery,
   MemberParam,
   NamePrefixQuery,
   tags,
-  UserIdsBody,
 } from "./schemas.js";
 
 const errors = errorResponses(400, 401, 403, 404, 409);
@@ -50,14 +49,7 @@ const list = createRoute({
   },
 });
 
-const addMembers = createRoute({
-  method: "post",
-  path: "/{id}/members",
-  tags: tags.admin,
-  summary: "Add people",
-  request: { ...ChannelIdParam, ...jsonBody(UserIdsBody) },
-  responses: { 200: json(z.object({ added: z.array(z.uuid()) }), "Those who were not members yet"), ...errors },
-});
+const addMembers = addMembersRoute(tags.admin, "Add people");
 
 const removeMember = createRoute({
   method: "delete",
@@ -68,20 +60,7 @@ const removeMember = createRoute({
   responses: { 204: { description: "Removed" }, ...errors },
 });
 
-const members = createRoute({
-  method: "get",
-  path: "/{id}/members",
-  tags: tags.admin,
-  summary: "A page of the channel's members, by name (private channels too)",
-  request: {
-    ...ChannelIdParam,
-    query: z.object({ limit: intQuery(1, 500).optional(), cursor: CursorQuery.optional() }),
-  },
-  responses: {
-    200: json(z.object({ members: z.array(ChannelMemberSchema), nextCursor: z.string().nullable() }), "One page"),
-    ...errors,
-  },
-});
+const members = membersRoute(tags.admin, "A page of the channel's members, by name (private channels too)");
 
 const setDefault = createRoute({
   method: "put",

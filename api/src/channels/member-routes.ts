@@ -41,29 +41,39 @@ const leave = createRoute({
   responses: { ...done, ...errors },
 });
 
-const members = createRoute({
-  method: "get",
-  path: "/{id}/members",
-  tags: tags.channels,
-  summary: "A page of the channel's members",
-  request: {
-    ...ChannelIdParam,
-    query: z.object({ limit: intQuery(1, 500).optional(), cursor: CursorQuery.optional() }),
-  },
-  responses: {
-    200: json(z.object({ members: z.array(ChannelMemberSchema), nextCursor: z.string().nullable() }), "One page"),
-    ...errors,
-  },
-});
+// The members list and adding people have the same request and answer here and under /api/admin/channels
+// (admin-routes.ts); only the tag, the summary and who may call differ.
+export const membersRoute = (routeTags: string[], summary: string) =>
+  createRoute({
+    method: "get",
+    path: "/{id}/members",
+    tags: routeTags,
+    summary,
+    request: {
+      ...ChannelIdParam,
+      query: z.object({ limit: intQuery(1, 500).optional(), cursor: CursorQuery.optional() }),
+    },
+    responses: {
+      200: json(z.object({ members: z.array(ChannelMemberSchema), nextCursor: z.string().nullable() }), "One page"),
+      ...errors,
+    },
+  });
 
-const invite = createRoute({
-  method: "post",
-  path: "/{id}/members",
-  tags: tags.channels,
-  summary: "Add people: any member of a public channel, the admins of a private one",
-  request: { ...ChannelIdParam, ...jsonBody(UserIdsBody) },
-  responses: { 200: json(z.object({ added: z.array(z.uuid()) }), "Those who were not members yet"), ...errors },
-});
+export const addMembersRoute = (routeTags: string[], summary: string) =>
+  createRoute({
+    method: "post",
+    path: "/{id}/members",
+    tags: routeTags,
+    summary,
+    request: { ...ChannelIdParam, ...jsonBody(UserIdsBody) },
+    responses: { 200: json(z.object({ added: z.array(z.uuid()) }), "Those who were not members yet"), ...errors },
+  });
+
+const members = membersRoute(tags.channels, "A page of the channel's members");
+const invite = addMembersRoute(
+  tags.channels,
+  "Add people: any member of a public channel, the admins of a private one",
+);
 
 const kick = createRoute({
   method: "delete",
