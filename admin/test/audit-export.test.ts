@@ -2,44 +2,24 @@
 // browser downloads holds exactly what those filters match (all of it, not only the page shown), with a
 // hostile display name defused. Screenshot: admin/.test-results/screens/audit-export-*.
 
-import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  createUser,
-  launchChromium,
-  parseCsv,
-  screenshotWidths,
-  startApi,
-  type TestStack,
-} from "api/test-support";
-import type { Browser } from "playwright-core";
+import { createUser, parseCsv, screenshotWidths } from "api/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { OWNER, type WebStack } from "web/test-support";
+import { SCREENS, signInAsOwner, startAdminStack } from "./support/dashboard";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
-const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
 const HOSTILE = '=HYPERLINK("http://evil.test","click")';
 
-let stack: TestStack;
-let api: ApiProcess;
-let browser: Browser;
+let web: WebStack;
 
 beforeAll(async () => {
-  mkdirSync(SCREENS, { recursive: true });
-  stack = await createTestStack({ redis: true, kafka: true });
-  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
+  web = await startAdminStack();
 }, 200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  await stack?.cleanup();
-});
+afterAll(() => web?.close());
 
 it("downloads the filtered audit log as CSV from the Export button", async () => {
-  const { db } = await stack.open();
+  const { db } = await web.stack.open();
   const owner = await db.user.findFirstOrThrow({ where: { email: OWNER.email } });
   const target = await createUser(db, { name: HOSTILE });
   const bystander = await createUser(db);
@@ -59,13 +39,8 @@ it("downloads the filtered audit log as CSV from the Export button", async () =>
     ],
   });
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  await page.goto(`${api.url}/admin/`);
-  await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(OWNER.email);
-  await page.locator('input[name="password"]').fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("me").waitFor();
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  await signInAsOwner(page, web.api.url);
   await page.getByRole("link", { name: "Audit log" }).first().click();
   await page.getByTestId("audit-row").first().waitFor();
 

@@ -3,71 +3,35 @@
 // upload limits (the API enforces the new ones, the audit log records it), finds the image by name and
 // deletes it after a confirmation that names it — and the member, with the channel open, sees the image
 // vanish from the message at once while the other file stays. Screenshots at 1280 and 390 px.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  launchChromium,
-  screenshotWidths,
-  startApi,
-  type TestStack,
-  testPng,
-} from "api/test-support";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { screenshotWidths, testPng } from "api/test-support";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { cookieOf, makePerson, ownerCookie, type Person, type WebStack } from "web/test-support";
+import { ownerDashboard, SCREENS, startAdminStack } from "./support/dashboard";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
-const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
-const BEE = { email: "bee@parley.test", password: "bee-password-456", name: "Bee" };
 const MB = 1024 * 1024;
 
-let stack: TestStack;
-let api: ApiProcess;
-let browser: Browser;
-let services: Awaited<ReturnType<TestStack["open"]>>;
-const contexts: BrowserContext[] = [];
+let web: WebStack;
+let services: Awaited<ReturnType<WebStack["stack"]["open"]>>;
+let bee: Person;
 let beeCookie = "";
 
-async function http(path: string, body: unknown, cookie = "") {
-  const res = await fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: api.url, cookie },
-    body: JSON.stringify(body),
-  });
-  return { res, json: (await res.json().catch(() => null)) as unknown };
-}
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-
 beforeAll(async () => {
-  mkdirSync(SCREENS, { recursive: true });
-  stack = await createTestStack({ redis: true, kafka: true });
-  services = await stack.open();
-  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
-  const ownerCookie = cookieOf((await http("/api/auth/login", OWNER)).res);
-  const made = await http("/api/admin/users", { email: BEE.email, displayName: BEE.name }, ownerCookie);
-  expect(made.res.status).toBe(201);
-  const { setPassword } = made.json as { setPassword: { link: string } };
-  const token = new URLSearchParams(new URL(setPassword.link).hash.slice(1)).get("token");
-  const set = await http("/api/auth/set-password", { token, password: BEE.password });
-  expect(set.res.status).toBe(200);
-  beeCookie = cookieOf(set.res);
+  web = await startAdminStack();
+  services = await web.stack.open();
+  bee = await makePerson(web.api, await ownerCookie(web.api), "Bee");
+  beeCookie = cookieOf((await web.http("POST", "/api/auth/login", { email: bee.email, password: bee.password })).res);
 }, 200_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await api?.stop();
-  await stack?.cleanup();
-});
+afterAll(() => web?.close());
 
 async function memberInGeneral(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
+  const context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  web.contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${api.url}/login`);
-  await page.getByLabel("Email").fill(BEE.email);
-  await page.getByLabel("Password").fill(BEE.password);
+  await page.goto(`${web.api.url}/login`);
+  await page.getByLabel("Email").fill(bee.email);
+  await page.getByLabel("Password").fill(bee.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("connection").filter({ hasText: "online" }).waitFor();
   await page.getByTestId("channel-general").click();
@@ -75,47 +39,34 @@ async function memberInGeneral(): Promise<Page> {
   return page;
 }
 
-async function adminPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${api.url}/admin/`);
-  await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(OWNER.email);
-  await page.locator('input[name="password"]').fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("me").filter({ hasText: OWNER.email }).waitFor();
-  return page;
-}
-
 const limits = async () =>
-  (await (await fetch(`${api.url}/api/files/limits`, { headers: { cookie: beeCookie } })).json()) as {
+  (await (await fetch(`${web.api.url}/api/files/limits`, { headers: { cookie: beeCookie } })).json()) as {
     maxBytes: number;
     quotaBytes: number;
   };
 
 it("limits, usage per person, and a confirmed, audited delete that the open channel shows at once", async () => {
-  const bee = await memberInGeneral();
+  const beeTab = await memberInGeneral();
   const notes = Buffer.from("Notes from the dock.\n");
-  await bee.getByTestId("file-input").setInputFiles([
+  await beeTab.getByTestId("file-input").setInputFiles([
     { name: "harbour.png", mimeType: "image/png", buffer: await testPng({ width: 640, height: 400 }) },
     { name: "notes.txt", mimeType: "text/plain", buffer: notes },
   ]);
-  await expect.poll(() => bee.getByTestId("upload").count()).toBe(2);
-  await bee.locator("progress.upload-progress").first().waitFor({ state: "detached", timeout: 30_000 });
-  const box = bee.getByRole("textbox", { name: "Message", exact: true });
+  await expect.poll(() => beeTab.getByTestId("upload").count()).toBe(2);
+  await beeTab.locator("progress.upload-progress").first().waitFor({ state: "detached", timeout: 30_000 });
+  const box = beeTab.getByRole("textbox", { name: "Message", exact: true });
   await box.fill("for the record");
   await box.press("Enter");
-  const message = bee.getByTestId("message").filter({ hasText: "for the record" });
+  const message = beeTab.getByTestId("message").filter({ hasText: "for the record" });
   await message.getByTestId("image-preview").waitFor({ timeout: 20_000 });
   await message.getByTestId("file-card").filter({ hasText: "notes.txt" }).waitFor();
   // A marker that a reload would lose: the image must go without one.
-  await bee.evaluate("window.__stayed = true");
+  await beeTab.evaluate("window.__stayed = true");
 
-  const admin = await adminPage();
+  const admin = await ownerDashboard(web);
   await admin.getByRole("link", { name: "Files" }).click();
   await admin.waitForURL(/\/admin\/files$/);
-  const beeUsage = admin.getByTestId("usage-row").filter({ hasText: BEE.email });
+  const beeUsage = admin.getByTestId("usage-row").filter({ hasText: bee.email });
   await beeUsage.waitFor();
   expect(await beeUsage.locator("td").nth(1).textContent()).toBe("2");
   await expect.poll(() => admin.getByTestId("file-row").count()).toBe(2);
@@ -160,8 +111,8 @@ it("limits, usage per person, and a confirmed, audited delete that the open chan
   // Bee, who had the channel open all along: the image leaves the message live; the text file stays.
   await expect.poll(() => message.getByTestId("image-preview").count(), { timeout: 20_000 }).toBe(0);
   expect(await message.getByTestId("file-card").filter({ hasText: "notes.txt" }).count()).toBe(1);
-  expect(await bee.evaluate("window.__stayed")).toBe(true);
-  await screenshotWidths(bee, SCREENS, "admin-files-member-after");
+  expect(await beeTab.evaluate("window.__stayed")).toBe(true);
+  await screenshotWidths(beeTab, SCREENS, "admin-files-member-after");
 
   const audit = await services.db.auditLog.findFirstOrThrow({ where: { action: "file.deleted" } });
   expect(audit).toMatchObject({ reason: "private photo" });

@@ -3,55 +3,32 @@
 // the admin clicks Replay; the dashboard says both went back onto the log, the persister refuses them again
 // (they come back: a replay never loses an event), and the audit log records who replayed how many.
 // Screenshots: admin/.test-results/screens/live-replay-*.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  launchChromium,
-  screenshotWidths,
-  startApi,
-  type TestStack,
-} from "api/test-support";
-import type { Browser } from "playwright-core";
+import { screenshotWidths } from "api/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { OWNER, type WebStack } from "web/test-support";
+import { SCREENS, signInAsOwner, startAdminStack } from "./support/dashboard";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
-const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
 /** The persister's session and batch timings on a loaded, shared machine. */
 const LOADED_MS = 60_000;
 
-let stack: TestStack;
-let api: ApiProcess;
-let browser: Browser;
+let web: WebStack;
 
 beforeAll(async () => {
-  mkdirSync(SCREENS, { recursive: true });
-  stack = await createTestStack({ redis: true, kafka: true });
-  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
+  web = await startAdminStack();
 }, 200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  await stack?.cleanup();
-});
+afterAll(() => web?.close());
 
 it("replays the dead letters from the live view, and the audit log records it", async () => {
-  const services = await stack.open();
+  const services = await web.stack.open();
   const owner = await services.db.user.findFirstOrThrow({ where: { email: OWNER.email } });
   await services.log.append([
     { key: owner.id, value: "not json 1" },
     { key: owner.id, value: "not json 2" },
   ]);
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${api.url}/admin/`);
-  await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(OWNER.email);
-  await page.locator('input[name="password"]').fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("me").waitFor();
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signInAsOwner(page, web.api.url);
   await page.getByRole("link", { name: "Live operations" }).click();
   const waiting = page.getByTestId("live-dead-letters");
   await expect.poll(() => waiting.textContent(), { timeout: LOADED_MS }).toBe("2");

@@ -4,117 +4,50 @@
 // product's 1 s (plus a stated margin for a loaded machine; the time is printed), and the audit log shows
 // the deletion with the reason. Then the author's page: their messages, channels, sessions (one signed out
 // after a confirmation that says what it will do) and the audit trail.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  launchChromium,
-  screenshotWidths,
-  startApi,
-  TestSocket,
-  type TestStack,
-} from "api/test-support";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { screenshotWidths, TestSocket } from "api/test-support";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { makePerson, OWNER, ownerCookie, type Person, type WebStack } from "web/test-support";
+import { ownerDashboard, SCREENS, startAdminStack } from "./support/dashboard";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
-const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
-const AUTHOR = { email: "mallory@parley.test", password: "mallory-password-1", name: "Mallory" };
-const THIRD = { email: "trent@parley.test", password: "trent-password-12", name: "Trent" };
 /** The product's promise, and a margin for a machine shared with other test runs (load average ~40 on 2 cores). */
 const PROMISE_MS = 1000;
 const LOAD_MARGIN_MS = 3000;
 
-let stack: TestStack;
-let api: ApiProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-let ownerCookie = "";
-let authorId = "";
+let web: WebStack;
+let author: Person;
+let third: Person;
 let channelId = "";
 const channelName = `town-square-${Date.now().toString(36)}`;
 
-async function call(pathname: string, init: { method?: string; body?: unknown; cookie?: string } = {}) {
-  const res = await fetch(`${api.url}${pathname}`, {
-    method: init.method ?? "GET",
-    headers: { origin: api.url, "content-type": "application/json", cookie: init.cookie ?? "" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { res, body: res.status === 204 ? null : await res.json() };
-}
-
-const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-
-async function makeUser(who: { email: string; password: string; name: string }) {
-  const created = await call("/api/admin/users", {
-    method: "POST",
-    cookie: ownerCookie,
-    body: { email: who.email, displayName: who.name, role: "member" },
-  });
-  expect(created.res.status).toBe(201);
-  const token = new URL(created.body.setPassword.link).hash.replace("#token=", "");
-  expect(
-    (await call("/api/auth/set-password", { method: "POST", body: { token, password: who.password } })).res.status,
-  ).toBe(200);
-  return created.body.user.id as string;
-}
-
 beforeAll(async () => {
-  mkdirSync(SCREENS, { recursive: true });
-  stack = await createTestStack({ redis: true, kafka: true });
-  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
-  ownerCookie = cookieOf((await call("/api/auth/login", { method: "POST", body: OWNER })).res);
-  authorId = await makeUser(AUTHOR);
-  const thirdId = await makeUser(THIRD);
-  const made = await call("/api/channels", {
-    method: "POST",
-    cookie: ownerCookie,
-    body: { kind: "public", name: channelName },
-  });
+  web = await startAdminStack();
+  const cookie = await ownerCookie(web.api);
+  author = await makePerson(web.api, cookie, "Mallory");
+  third = await makePerson(web.api, cookie, "Trent");
+  const made = await web.http("POST", "/api/channels", { kind: "public", name: channelName }, cookie);
   expect(made.res.status).toBe(201);
-  channelId = made.body.channel.id;
-  const added = await call(`/api/admin/channels/${channelId}/members`, {
-    method: "POST",
-    cookie: ownerCookie,
-    body: { userIds: [authorId, thirdId] },
-  });
+  channelId = made.json.channel.id;
+  const members = { userIds: [author.id, third.id] };
+  const added = await web.http("POST", `/api/admin/channels/${channelId}/members`, members, cookie);
   expect(added.res.status).toBe(200);
 }, 200_000);
 
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await api?.stop();
-  await stack?.cleanup();
-});
+afterAll(() => web?.close());
 
 async function openChannel(who: { email: string; password: string }) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
+  const context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  web.contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${api.url}/login`);
+  await page.goto(`${web.api.url}/login`);
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("connection").filter({ hasText: "online" }).waitFor();
-  await page.goto(`${api.url}/c/${channelId}`);
+  await page.goto(`${web.api.url}/c/${channelId}`);
   await page.getByTestId("channel-name").filter({ hasText: channelName }).waitFor();
   await page.getByTestId("connection").filter({ hasText: "online" }).waitFor();
   return { context, page };
-}
-
-async function adminPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${api.url}/admin/`);
-  await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(OWNER.email);
-  await page.locator('input[name="password"]').fill(OWNER.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("me").filter({ hasText: OWNER.email }).waitFor();
-  return page;
 }
 
 /** Until the message's text is gone from this open channel (the web client shows "This message was deleted."). */
@@ -126,18 +59,19 @@ const deletedIn = (page: Page, messageId: string, text: string) =>
     .waitFor({ timeout: PROMISE_MS + LOAD_MARGIN_MS });
 
 it("an admin deletes a member's message while the author and a third member have the channel open: it goes from both within 1 s, audited with the reason", async () => {
-  const author = await openChannel(AUTHOR);
-  const third = await openChannel(THIRD);
+  const authorTab = await openChannel(author);
+  const thirdTab = await openChannel(third);
   const text = "buy cheap watches at totally-not-spam.example";
-  const authorToken = (await author.context.cookies(api.url)).find((c) => c.name === "parley_session")?.value ?? "";
-  const socket = await TestSocket.connect(api.url, authorToken);
+  const authorToken =
+    (await authorTab.context.cookies(web.api.url)).find((c) => c.name === "parley_session")?.value ?? "";
+  const socket = await TestSocket.connect(web.api.url, authorToken);
   await socket.ok("resume", { positions: {} });
   const { messageId } = await socket.ok("sendMessage", { channelId, clientId: crypto.randomUUID(), body: text });
   socket.close();
-  for (const { page } of [author, third])
+  for (const { page } of [authorTab, thirdTab])
     await page.locator(`[data-message-id="${messageId}"]`).filter({ hasText: text }).waitFor({ timeout: 20_000 });
 
-  const admin = await adminPage();
+  const admin = await ownerDashboard(web);
   await admin.getByRole("link", { name: "Moderation" }).click();
   await admin.getByRole("searchbox", { name: "Find a channel" }).fill(channelName.slice(0, 12));
   await admin.getByRole("button", { name: `#${channelName}` }).click();
@@ -155,13 +89,13 @@ it("an admin deletes a member's message while the author and a third member have
   await screenshotWidths(admin, SCREENS, "moderation-confirm");
   const clicked = Date.now();
   await dialog.getByRole("button", { name: "Delete message" }).click();
-  await Promise.all([deletedIn(author.page, messageId, text), deletedIn(third.page, messageId, text)]);
+  await Promise.all([deletedIn(authorTab.page, messageId, text), deletedIn(thirdTab.page, messageId, text)]);
   const took = Date.now() - clicked;
   console.log(`deleted from both open channels ${took} ms after the click (promise ${PROMISE_MS} ms)`);
   expect(took).toBeLessThanOrEqual(PROMISE_MS + LOAD_MARGIN_MS);
   await admin.getByRole("status").filter({ hasText: "Deleted the message by Mallory." }).waitFor();
   expect(await row.count()).toBe(0);
-  await screenshotWidths(third.page, SCREENS, "moderation-deleted-for-member");
+  await screenshotWidths(thirdTab.page, SCREENS, "moderation-deleted-for-member");
 
   await admin.getByRole("link", { name: "Audit log" }).click();
   const entry = admin.locator('[data-testid="audit-row"][data-action="channel.message_deleted"]');
@@ -171,8 +105,8 @@ it("an admin deletes a member's message while the author and a third member have
 });
 
 it("the author's page shows their messages, channels, sessions and audit trail; a session is signed out after a confirmation", async () => {
-  const admin = await adminPage();
-  await admin.goto(`${api.url}/admin/users/${authorId}`);
+  const admin = await ownerDashboard(web);
+  await admin.goto(`${web.api.url}/admin/users/${author.id}`);
   await admin.getByTestId("user-page-name").filter({ hasText: "Mallory" }).waitFor();
   await admin.getByRole("region", { name: "Channels" }).getByText(`#${channelName}`).waitFor();
   const sessions = admin.getByTestId("session-row");
@@ -193,9 +127,9 @@ it("the author's page shows their messages, channels, sessions and audit trail; 
 });
 
 it("deactivates the users ticked in the table after a confirmation naming them; refuses only what it may not", async () => {
-  const admin = await adminPage();
+  const admin = await ownerDashboard(web);
   await admin.getByRole("link", { name: "Users" }).click();
-  await admin.getByTestId("user-row").filter({ hasText: THIRD.email }).waitFor();
+  await admin.getByTestId("user-row").filter({ hasText: third.email }).waitFor();
   await admin.getByRole("checkbox", { name: "Select Trent" }).check();
   await admin.getByRole("checkbox", { name: "Select Admin" }).check();
   await admin.getByTestId("selected-count").filter({ hasText: "2 users selected" }).waitFor();
@@ -211,7 +145,7 @@ it("deactivates the users ticked in the table after a confirmation naming them; 
     .waitFor();
   const state = (email: string) =>
     admin.getByTestId("user-row").filter({ hasText: email }).getByTestId("user-state").textContent();
-  await expect.poll(() => state(THIRD.email)).toBe("deactivated");
+  await expect.poll(() => state(third.email)).toBe("deactivated");
   expect(await state(OWNER.email)).toBe("active");
   expect(await admin.getByTestId("selected-count").count()).toBe(0);
   await screenshotWidths(admin, SCREENS, "users-bulk-done");
