@@ -1,51 +1,33 @@
 // The built admin dashboard, served by a real API process on the embedded default, in real Chromium.
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { type ApiProcess, freePort, launchChromium, screenshotWidths, startApi, watchPolicy } from "api/test-support";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { watchPolicy } from "api/test-support";
+import { expect, it } from "vitest";
+import { checkChunkFailure, embeddedApp, OWNER } from "web/test-support";
+import { SCREENS } from "./support/dashboard";
 
-let api: ApiProcess;
-const OWNER_ENV = { ADMIN_EMAIL: "owner@parley.test", ADMIN_PASSWORD: "owner-password-123" };
-let browser: Browser;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "parley-admin-"));
-chmodSync(dataDir, 0o755);
-
-beforeAll(async () => {
-  const env = { DATABASE_URL: "", REDIS_URL: "", KAFKA_BROKERS: "", DATA_DIR: dataDir, ...OWNER_ENV };
-  api = await startApi({ ...env, EMBEDDED_PG_PORT: String(await freePort()) }, 180_000);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const app = embeddedApp();
 
 it("loads the admin dashboard under /admin/, which talks to the API", async () => {
-  const page = await browser.newPage();
-  await page.goto(`${api.url}/admin/`);
+  const page = await app.browser.newPage();
+  await page.goto(`${app.api.url}/admin/`);
   await expect(page.title()).resolves.toBe("Parley admin");
   await page.getByTestId("server-status").waitFor();
   expect(await page.getByTestId("server-status").textContent()).toBe("Server: ok");
 });
 
 it("serves client-side routes from the app shell", async () => {
-  const res = await fetch(`${api.url}/admin/users`);
+  const res = await fetch(`${app.api.url}/admin/users`);
   expect(res.status).toBe(200);
   expect(await res.text()).toContain('<div id="root"></div>');
 });
 
 it("runs under the Content-Security-Policy with nothing blocked, no script error and nothing loaded from outside", async () => {
-  const context = await browser.newContext();
-  const problems = await watchPolicy(context, api.url);
+  const context = await app.browser.newContext();
+  const problems = await watchPolicy(context, app.api.url);
   const page = await context.newPage();
-  const signInPage = await page.goto(`${api.url}/admin/`);
+  const signInPage = await page.goto(`${app.api.url}/admin/`);
   expect(signInPage?.headers()["content-security-policy"]).toMatch(/script-src 'self';/);
-  await page.getByLabel("Email").fill(OWNER_ENV.ADMIN_EMAIL);
-  await page.getByLabel("Password").fill(OWNER_ENV.ADMIN_PASSWORD);
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   for (const name of ["Users", "Channels", "Invites", "Audit"]) {
     await page.getByRole("link", { name }).click();
@@ -56,33 +38,19 @@ it("runs under the Content-Security-Policy with nothing blocked, no script error
 });
 
 it("a page whose code cannot be loaded shows the shared error page with Reload, under the CSP, reporting nothing outside", async () => {
-  const context = await browser.newContext();
-  const problems = await watchPolicy(context, api.url);
+  const context = await app.browser.newContext();
+  const problems = await watchPolicy(context, app.api.url);
   const page = await context.newPage();
-  await page.goto(`${api.url}/admin/`);
-  await page.getByLabel("Email").fill(OWNER_ENV.ADMIN_EMAIL);
-  await page.getByLabel("Password").fill(OWNER_ENV.ADMIN_PASSWORD);
+  await page.goto(`${app.api.url}/admin/`);
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("link", { name: "Users" }).waitFor();
-  // The audit page's chunk does not arrive (as after a deploy removed it, or a dropped connection).
-  const chunk = /\/admin\/assets\/audit-page-[\w-]+\.js$/;
-  let blocked = 0;
-  await context.route(chunk, (route) => {
-    blocked += 1;
-    return route.abort();
+  await checkChunkFailure(context, page, problems, {
+    chunk: /\/admin\/assets\/audit-page-[\w-]+\.js$/,
+    open: () => page.getByRole("link", { name: "Audit" }).click(),
+    reloaded: () => page.getByRole("heading", { level: 2, name: /Audit/i }).waitFor({ timeout: 20_000 }),
+    screens: SCREENS,
   });
-  await page.getByRole("link", { name: "Audit" }).click();
-  const error = page.getByTestId("app-error");
-  await error.getByRole("heading", { name: "This page could not be loaded" }).waitFor({ timeout: 20_000 });
-  expect(blocked).toBeGreaterThan(0);
-  await screenshotWidths(page, path.join(import.meta.dirname, "..", ".test-results", "screens"), "app-error");
-  // The failed import is logged by the browser itself; nothing the policy blocked, nothing sent outside.
-  expect(problems.filter((p) => !p.startsWith("console:"))).toEqual([]);
-  expect(problems.filter((p) => /CSP violation/.test(p))).toEqual([]);
-
-  await context.unroute(chunk);
-  await error.getByRole("button", { name: "Reload" }).click();
-  await page.getByRole("heading", { level: 2, name: /Audit/i }).waitFor({ timeout: 20_000 });
-  expect(await page.getByTestId("app-error").count()).toBe(0);
   await context.close();
 });
