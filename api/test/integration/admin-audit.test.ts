@@ -1,35 +1,23 @@
 // The audit log and the stats against real PostgreSQL: every admin action leaves an entry with actor,
 // action, target, reason, IP and time; the list filters and pages; nothing can edit it. Stats count users
 // by effective state and role, and sign-ins per day from the log.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Running } from "../../src/start-services.js";
+import { describe, expect, it } from "vitest";
 import { parseCsv } from "../support/csv.js";
 import { createUser } from "../support/fixtures.js";
 import { httpClient, signedIn } from "../support/http.js";
-import { createTestStack, type TestStack } from "../support/stack.js";
+import { inProcessApp } from "../support/in-process-app.js";
+import { createTestStack } from "../support/stack.js";
 
-let stack: TestStack;
-let services: Running;
-let call: ReturnType<typeof httpClient>;
-
-beforeAll(async () => {
-  stack = await createTestStack({ redis: true });
-  services = await stack.open();
-  call = httpClient(services);
-});
-
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const app = inProcessApp();
 
 const IP = "203.0.113.99";
 
 describe("audit log", () => {
   it("records every admin action with actor, target, reason, IP and time, and filters and pages them", async () => {
     const started = new Date();
-    const { user: admin, token } = await signedIn(services.db, "owner");
+    const { user: admin, token } = await signedIn(app.services.db, "owner");
     const act = async (method: string, url: string, body?: unknown) => {
-      const res = await call(method, url, { token, ip: IP, body });
+      const res = await app.call(method, url, { token, ip: IP, body });
       expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
       return res.body;
     };
@@ -47,7 +35,7 @@ describe("audit log", () => {
     const invite = await act("POST", "/api/admin/invites", { role: "guest" });
     await act("POST", `/api/admin/invites/${invite.invite.id}/revoke`, { reason: "r-revoke" });
 
-    const list = await call("GET", `/api/admin/audit?actorId=${admin.id}&limit=100`, { token });
+    const list = await app.call("GET", `/api/admin/audit?actorId=${admin.id}&limit=100`, { token });
     expect(list.status).toBe(200);
     const entries = list.body.entries as Record<string, unknown>[];
     expect(entries.map((e) => e.action).reverse()).toEqual([
@@ -85,20 +73,20 @@ describe("audit log", () => {
       reason: "r-revoke",
     });
 
-    const byAction = await call("GET", "/api/admin/audit?action=user.banned", { token });
+    const byAction = await app.call("GET", "/api/admin/audit?action=user.banned", { token });
     expect(byAction.body.entries.map((e: { targetId: string }) => e.targetId)).toEqual([id]);
-    const byTarget = await call("GET", `/api/admin/audit?targetId=${id}`, { token });
+    const byTarget = await app.call("GET", `/api/admin/audit?targetId=${id}`, { token });
     expect(byTarget.body.entries).toHaveLength(9);
     const future = new Date(Date.now() + 60_000).toISOString();
-    expect((await call("GET", `/api/admin/audit?from=${future}`, { token })).body.entries).toEqual([]);
-    const before = await call("GET", `/api/admin/audit?to=${encodeURIComponent(started.toISOString())}`, { token });
+    expect((await app.call("GET", `/api/admin/audit?from=${future}`, { token })).body.entries).toEqual([]);
+    const before = await app.call("GET", `/api/admin/audit?to=${encodeURIComponent(started.toISOString())}`, { token });
     expect(before.body.entries).toEqual([]);
-    expect((await call("GET", "/api/admin/audit?action=user.deleted", { token })).status).toBe(400);
+    expect((await app.call("GET", "/api/admin/audit?action=user.deleted", { token })).status).toBe(400);
 
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await call(
+      const page = await app.call(
         "GET",
         `/api/admin/audit?actorId=${admin.id}&limit=4${cursor ? `&cursor=${cursor}` : ""}`,
         {
@@ -112,21 +100,21 @@ describe("audit log", () => {
   });
 
   it("records nothing for a refused or failed action", async () => {
-    const { user: admin, token } = await signedIn(services.db, "admin");
-    const owner = await createUser(services.db, { role: "owner" });
-    const taken = await createUser(services.db);
-    await call("POST", `/api/admin/users/${owner.id}/ban`, { token, body: { reason: "no" } });
-    await call("POST", "/api/admin/users", { token, body: { email: taken.email, displayName: "Dup" } });
-    await call("POST", "/api/admin/users", { token, body: { email: "x@parley.test", displayName: "X", extra: 1 } });
-    expect(await services.db.auditLog.count({ where: { actorId: admin.id } })).toBe(0);
+    const { user: admin, token } = await signedIn(app.services.db, "admin");
+    const owner = await createUser(app.services.db, { role: "owner" });
+    const taken = await createUser(app.services.db);
+    await app.call("POST", `/api/admin/users/${owner.id}/ban`, { token, body: { reason: "no" } });
+    await app.call("POST", "/api/admin/users", { token, body: { email: taken.email, displayName: "Dup" } });
+    await app.call("POST", "/api/admin/users", { token, body: { email: "x@parley.test", displayName: "X", extra: 1 } });
+    expect(await app.services.db.auditLog.count({ where: { actorId: admin.id } })).toBe(0);
   });
 
   it("cannot be edited or deleted through the API", async () => {
-    const { token } = await signedIn(services.db, "owner");
-    const [entry] = (await call("GET", "/api/admin/audit?limit=1", { token })).body.entries;
+    const { token } = await signedIn(app.services.db, "owner");
+    const [entry] = (await app.call("GET", "/api/admin/audit?limit=1", { token })).body.entries;
     for (const method of ["PATCH", "PUT", "DELETE"]) {
-      expect((await call(method, `/api/admin/audit/${entry.id}`, { token, body: {} })).status).toBe(404);
-      expect((await call(method, "/api/admin/audit", { token, body: {} })).status).toBe(404);
+      expect((await app.call(method, `/api/admin/audit/${entry.id}`, { token, body: {} })).status).toBe(404);
+      expect((await app.call(method, "/api/admin/audit", { token, body: {} })).status).toBe(404);
     }
   });
 });

@@ -9,26 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionIdOf } from "../../src/accounts/sessions.js";
 import { createRealtimeApp } from "../../src/realtime/node.js";
 import { clientRequestSchema } from "../../src/realtime/protocol.js";
-import type { Running } from "../../src/start-services.js";
 import { createUser } from "../support/fixtures.js";
-import { httpClient, type Role, signedIn } from "../support/http.js";
+import { type Role, signedIn } from "../support/http.js";
+import { inProcessApp } from "../support/in-process-app.js";
 import { freePort } from "../support/processes.js";
 import { TestSocket, waitFor } from "../support/socket-client.js";
-import { createTestStack, type TestStack } from "../support/stack.js";
 
-let stack: TestStack;
-let services: Running;
-let call: ReturnType<typeof httpClient>;
-
-beforeAll(async () => {
-  stack = await createTestStack({ redis: true });
-  services = await stack.open();
-  call = httpClient(services);
-});
-
-afterAll(async () => {
-  await stack?.cleanup();
-});
+const app = inProcessApp();
 
 interface Case {
   method: string;
@@ -39,17 +26,17 @@ interface Case {
   prepare(): Promise<{ url: string; body?: unknown }>;
 }
 
-const member = () => createUser(services.db);
+const member = () => createUser(app.services.db);
 const inState = async (state: "deactivated" | "banned") => {
   const user = await member();
-  return services.db.user.update({
+  return app.services.db.user.update({
     where: { id: user.id },
     data: { state, banReason: state === "banned" ? "x" : null },
   });
 };
 const invite = async () => {
-  const owner = await createUser(services.db, { role: "owner" });
-  return services.db.invite.create({
+  const owner = await createUser(app.services.db, { role: "owner" });
+  return app.services.db.invite.create({
     data: { tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 60_000), createdById: owner.id },
   });
 };
@@ -156,7 +143,7 @@ const cases: Case[] = [
     path: "/admin/users/{id}/sessions/{sessionId}",
     ok: 204,
     prepare: async () => {
-      const { user, token } = await signedIn(services.db, "member");
+      const { user, token } = await signedIn(app.services.db, "member");
       return { url: `/api/admin/users/${user.id}/sessions/${sessionIdOf(token)}` };
     },
   },
@@ -216,7 +203,7 @@ const cases: Case[] = [
     ok: 200,
     // A retention no message here is older than: a run that gets through deletes nothing.
     prepare: async () => {
-      await services.db.workspace.updateMany({ data: { retentionDays: 36_500 } });
+      await app.services.db.workspace.updateMany({ data: { retentionDays: 36_500 } });
       await workspaceRow();
       return { url: "/api/admin/settings/retention/run" };
     },
@@ -225,8 +212,8 @@ const cases: Case[] = [
 
 /** The workspace row a real start bootstraps; this test's database starts without one. */
 async function workspaceRow() {
-  if (!(await services.db.workspace.findFirst()))
-    await services.db.workspace.create({ data: { name: "Parley", retentionDays: 36_500 } });
+  if (!(await app.services.db.workspace.findFirst()))
+    await app.services.db.workspace.create({ data: { name: "Parley", retentionDays: 36_500 } });
 }
 
 type Caller = Role | "anonymous" | "banned";
@@ -234,10 +221,10 @@ const callers: Caller[] = ["owner", "admin", "member", "guest", "anonymous", "ba
 
 async function tokenFor(caller: Caller): Promise<string | undefined> {
   if (caller === "anonymous") return undefined;
-  if (caller !== "banned") return (await signedIn(services.db, caller)).token;
+  if (caller !== "banned") return (await signedIn(app.services.db, caller)).token;
   // A banned admin whose session survived (say, it was validated just before the ban committed).
-  const { user, token } = await signedIn(services.db, "admin");
-  await services.db.user.update({ where: { id: user.id }, data: { state: "banned", banReason: "abuse" } });
+  const { user, token } = await signedIn(app.services.db, "admin");
+  await app.services.db.user.update({ where: { id: user.id }, data: { state: "banned", banReason: "abuse" } });
   return token;
 }
 
@@ -250,7 +237,7 @@ function expected(caller: Caller, ok: number) {
 
 describe("admin authorization matrix", () => {
   it("covers every admin route in the OpenAPI document", async () => {
-    const doc = (await call("GET", "/api/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await app.call("GET", "/api/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths)
       // Channel administration belongs to the channels work, which checks its own routes.
       .filter(([path]) => path.startsWith("/admin/") && !path.startsWith("/admin/channels"))
@@ -265,7 +252,7 @@ describe("admin authorization matrix", () => {
       const want: Record<string, unknown> = {};
       for (const caller of callers) {
         const { url, body } = await route.prepare();
-        const res = await call(route.method, url, { token: await tokenFor(caller), body });
+        const res = await app.call(route.method, url, { token: await tokenFor(caller), body });
         const exp = expected(caller, route.ok);
         want[caller] = exp;
         seen[caller] = exp.code ? { status: res.status, code: res.body?.error?.code } : { status: res.status };
@@ -282,7 +269,7 @@ describe("admin socket frames", () => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    realtime = createRealtimeApp(services);
+    realtime = createRealtimeApp(app.services);
     const port = await freePort();
     server = serve({ fetch: realtime.app.fetch, hostname: "127.0.0.1", port }) as Server;
     realtime.attach(server);
@@ -338,16 +325,16 @@ describe("admin socket frames", () => {
   }
 
   it("a subscribed admin gets samples every interval; demoted, they stop at the next one", async () => {
-    const { user, token } = await signedIn(services.db, "admin");
+    const { user, token } = await signedIn(app.services.db, "admin");
     const socket = await open(token);
     const subscribed = await socket.ok("admin.subscribeOps");
-    expect(subscribed.snapshot.nodes.map((n) => n.nodeId)).toContain(services.config.NODE_ID);
+    expect(subscribed.snapshot.nodes.map((n) => n.nodeId)).toContain(app.services.config.NODE_ID);
     const samples = () => socket.frames.filter((f) => f.type === "opsSample").length;
     // Two intervals' worth of samples, with room for a loaded machine (the tick skips while one runs).
     await waitFor(() => samples() >= 2, "two opsSample frames", subscribed.intervalMs * 20);
 
     // Demoted without telling the socket (no control message): the per-send check alone must notice.
-    await services.db.user.update({ where: { id: user.id }, data: { role: "member" } });
+    await app.services.db.user.update({ where: { id: user.id }, data: { role: "member" } });
     // The tick in flight may still send one; after two more intervals nothing more may arrive.
     await new Promise((r) => setTimeout(r, subscribed.intervalMs * 3));
     const after = samples();
