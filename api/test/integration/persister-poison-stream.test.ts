@@ -10,14 +10,12 @@
 // (ops/chaos), a benchmark on a quiet machine.
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PendingChannelEvent } from "../../src/realtime/channel-events.js";
 import type { ServerFrame } from "../../src/realtime/protocol.js";
-import type { Running } from "../../src/start-services.js";
+import { apiAndPersister } from "../support/api-and-persister.js";
 import { createChannel, createUser } from "../support/fixtures.js";
-import { type ApiProcess, type ProcessHandle, startApi, startPersister } from "../support/processes.js";
 import { sessionToken, TestSocket, waitFor } from "../support/socket-client.js";
-import { createTestStack, type TestStack } from "../support/stack.js";
 
 const POISON = 300;
 const SENDS = 40;
@@ -28,28 +26,11 @@ const allowedP99 = (baselineP99: number) => baselineP99 * 4 + 15_000;
 const ROLLBACKS_PER_STORE_REFUSAL = 11;
 const SECRET = "poison-words-that-must-not-be-logged";
 
-let stack: TestStack;
-let services: Running;
-let api: ApiProcess;
-let persister: ProcessHandle;
-
-beforeAll(async () => {
-  stack = await createTestStack({ redis: true, kafka: true });
-  services = await stack.open();
-  [api, persister] = await Promise.all([
-    startApi({ ...stack.env, PERSISTER: "off", SEND_RATE_PER_10S: "1000" }),
-    startPersister(stack.env),
-  ]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all([api?.stop(), persister?.stop()]);
-  await stack?.cleanup();
-});
+const world = apiAndPersister({ SEND_RATE_PER_10S: "1000" });
 
 /** The partition the API's producer picks for a channel (murmur2 of the key, as Kafka's Java client). */
 function partitionOf(key: string) {
-  const partitionMetadata = Array.from({ length: stack.config.KAFKA_PARTITIONS }, (_, partitionId) => ({
+  const partitionMetadata = Array.from({ length: world.stack.config.KAFKA_PARTITIONS }, (_, partitionId) => ({
     partitionId,
     leader: 0,
     partitionErrorCode: 0,
@@ -62,7 +43,7 @@ function partitionOf(key: string) {
 /** A channel of these members whose partition is (or is not) the given one. */
 async function channelOnPartition(members: string[], wanted: (partition: number) => boolean) {
   for (;;) {
-    const channel = await createChannel(services.db, members);
+    const channel = await createChannel(world.services.db, members);
     if (wanted(partitionOf(channel.id))) return channel;
   }
 }
@@ -76,13 +57,13 @@ const summary = (ms: number[]) => {
 
 describe("a poison stream", () => {
   it("does not delay other channels, on its partition or another, and its partition moves on", async () => {
-    const [writer, reader] = await Promise.all([createUser(services.db), createUser(services.db)]);
-    const poisoned = await createChannel(services.db, [writer.id]);
+    const [writer, reader] = await Promise.all([createUser(world.services.db), createUser(world.services.db)]);
+    const poisoned = await createChannel(world.services.db, [writer.id]);
     const sameLane = await channelOnPartition([writer.id, reader.id], (p) => p === partitionOf(poisoned.id));
     const otherLane = await channelOnPartition([writer.id, reader.id], (p) => p !== partitionOf(poisoned.id));
     const [out, inbox] = await Promise.all([
-      TestSocket.connect(api.url, await sessionToken(services.db, writer.id)),
-      TestSocket.connect(api.url, await sessionToken(services.db, reader.id)),
+      TestSocket.connect(world.api.url, await sessionToken(world.services.db, writer.id)),
+      TestSocket.connect(world.api.url, await sessionToken(world.services.db, reader.id)),
     ]);
     await Promise.all([out.ok("resume", { positions: {} }), inbox.ok("resume", { positions: {} })]);
     const arrivals = new Map<string, number>();
@@ -114,7 +95,7 @@ describe("a poison stream", () => {
     // the store leaves out before writing (author_missing); one in ten reuses a stored message's id, which
     // PostgreSQL refuses (store_refused) and costs a transaction or two to isolate. Written straight into
     // the log (the API refuses all of it), a few at a time, throughout the sends.
-    const taken = (await services.db.message.findFirstOrThrow({ where: { channelId: sameLane.id } })).id;
+    const taken = (await world.services.db.message.findFirstOrThrow({ where: { channelId: sameLane.id } })).id;
     const kind = (i: number) => (i % 10 === 0 ? "no-author" : i % 10 === 5 ? "taken-id" : "bad-text");
     const poison = (i: number): PendingChannelEvent => ({
       type: "messageCreated",
@@ -133,7 +114,7 @@ describe("a poison stream", () => {
     const injecting = (async () => {
       while (injected < POISON) {
         const batch = Array.from({ length: 3 }, () => poison(injected++));
-        await services.log.append(batch.map((e) => ({ key: e.channelId, value: JSON.stringify(e) })));
+        await world.services.log.append(batch.map((e) => ({ key: e.channelId, value: JSON.stringify(e) })));
         await new Promise((r) => setTimeout(r, 15));
       }
     })();
@@ -141,7 +122,7 @@ describe("a poison stream", () => {
     await injecting;
 
     console.log(
-      `delivery send→socket (ms), ${SENDS} messages each, ${POISON} poison events, ${stack.config.KAFKA_PARTITIONS} partitions:\n` +
+      `delivery send→socket (ms), ${SENDS} messages each, ${POISON} poison events, ${world.stack.config.KAFKA_PARTITIONS} partitions:\n` +
         `  before the poison: p50 ${baseline.p50.toFixed(0)}, p99 ${baseline.p99.toFixed(0)}, max ${baseline.max.toFixed(0)}\n` +
         `  during the poison: p50 ${underPoison.p50.toFixed(0)}, p99 ${underPoison.p99.toFixed(0)}, max ${underPoison.max.toFixed(0)}` +
         ` (allowed: p99 up to ${allowedP99(baseline.p99).toFixed(0)})`,
@@ -150,9 +131,9 @@ describe("a poison stream", () => {
     // The poisoned channel's partition moved on: a good message after the stream is stored.
     await out.ok("sendMessage", { channelId: poisoned.id, clientId: "after", body: "after the poison" });
     await waitFor(() => out.events(poisoned.id).some((e) => e.type === "messageCreated"), "the good message", 60_000);
-    expect((await services.db.message.findMany({ where: { channelId: poisoned.id } })).map((m) => m.body)).toEqual([
-      "after the poison",
-    ]);
+    expect(
+      (await world.services.db.message.findMany({ where: { channelId: poisoned.id } })).map((m) => m.body),
+    ).toEqual(["after the poison"]);
 
     const letters = await readDeadLetters(POISON);
     const reasons = new Map<string, number>();
@@ -168,7 +149,7 @@ describe("a poison stream", () => {
     console.log(`rolled-back transactions for ${POISON} poison events: ${rolledBack}`);
     expect(rolledBack).toBeGreaterThan(0); // the store refusals did reach PostgreSQL: the count is live
     expect(rolledBack).toBeLessThanOrEqual((POISON / 10) * ROLLBACKS_PER_STORE_REFUSAL);
-    expect(persister.output()).not.toContain(SECRET);
+    expect(world.persister.output()).not.toContain(SECRET);
 
     out.close();
     inbox.close();
@@ -177,7 +158,7 @@ describe("a poison stream", () => {
 
 /** The test database's rolled-back transactions so far (PostgreSQL's statistics). */
 async function rollbacks(): Promise<number> {
-  const { rows } = await services.sql.query<{ n: string }>(
+  const { rows } = await world.services.sql.query<{ n: string }>(
     "SELECT xact_rollback::text AS n FROM pg_stat_database WHERE datname = current_database()",
   );
   return Number(rows[0]?.n ?? 0);
@@ -196,11 +177,14 @@ async function settledRollbacks(): Promise<number> {
 }
 
 async function readDeadLetters(count: number) {
-  const kafka = new Kafka({ brokers: stack.config.KAFKA_BROKERS ?? [], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `${stack.config.KAFKA_TOPIC_PREFIX}.test-reader` });
+  const kafka = new Kafka({ brokers: world.stack.config.KAFKA_BROKERS ?? [], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `${world.stack.config.KAFKA_TOPIC_PREFIX}.test-reader` });
   const reasons: string[] = [];
   await consumer.connect();
-  await consumer.subscribe({ topic: `${stack.config.KAFKA_TOPIC_PREFIX}.events.dead-letter`, fromBeginning: true });
+  await consumer.subscribe({
+    topic: `${world.stack.config.KAFKA_TOPIC_PREFIX}.events.dead-letter`,
+    fromBeginning: true,
+  });
   await consumer.run({ eachMessage: async ({ message }) => void reasons.push(String(message.headers?.reason)) });
   await waitFor(() => reasons.length >= count, `${count} dead letters`, 120_000);
   await consumer.disconnect();
