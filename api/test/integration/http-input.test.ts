@@ -1,34 +1,23 @@
 // Hostile and broken input over HTTP: malformed JSON, wrong types, unknown fields, oversize bodies, bad
 // ids — each a precise error in the one error shape, changing nothing. SQL and HTML in text fields are
 // data: stored verbatim and returned verbatim.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Running } from "../../src/start-services.js";
-import { httpClient, signedIn } from "../support/http.js";
-import { createTestStack, type TestStack } from "../support/stack.js";
+import { describe, expect, it } from "vitest";
+import { signedIn } from "../support/http.js";
+import { inProcessApp } from "../support/in-process-app.js";
 
-let stack: TestStack;
-let services: Running;
-let call: ReturnType<typeof httpClient>;
 let token: string;
 
-beforeAll(async () => {
-  stack = await createTestStack({ redis: true });
-  services = await stack.open();
-  call = httpClient(services);
+const app = inProcessApp(async ({ services }) => {
   token = (await signedIn(services.db, "admin")).token;
 });
 
-afterAll(async () => {
-  await stack?.cleanup();
-});
-
-const userCount = () => services.db.user.count();
+const userCount = () => app.services.db.user.count();
 
 describe("bad input", () => {
   it("answers malformed JSON with 400 in the error shape", async () => {
     const before = await userCount();
     for (const raw of ['{"email": ', "not json", "{'email': 'a@b.c'}"]) {
-      const res = await call("POST", "/api/admin/users", { token, raw });
+      const res = await app.call("POST", "/api/admin/users", { token, raw });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: { code: "bad_request", message: "Malformed JSON in request body" } });
     }
@@ -36,23 +25,23 @@ describe("bad input", () => {
   });
 
   it("lists every zod issue for wrong types and missing fields", async () => {
-    const res = await call("POST", "/api/admin/users", { token, body: { email: 42, role: "emperor" } });
+    const res = await app.call("POST", "/api/admin/users", { token, body: { email: 42, role: "emperor" } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_request");
     const paths = res.body.error.details.issues.map((i: { path: string }) => i.path).sort();
     expect(paths).toEqual(["displayName", "email", "role"]);
     for (const issue of res.body.error.details.issues)
       expect(issue).toEqual({ path: expect.any(String), code: expect.any(String), message: expect.any(String) });
-    expect((await call("POST", "/api/admin/users", { token, body: [1, 2] })).status).toBe(400);
-    expect((await call("POST", "/api/admin/users", { token, body: null })).status).toBe(400);
-    expect((await call("POST", "/api/admin/users", { token })).status).toBe(400);
-    const login = await call("POST", "/api/auth/login", { body: { email: "not-an-email", password: "" } });
+    expect((await app.call("POST", "/api/admin/users", { token, body: [1, 2] })).status).toBe(400);
+    expect((await app.call("POST", "/api/admin/users", { token, body: null })).status).toBe(400);
+    expect((await app.call("POST", "/api/admin/users", { token })).status).toBe(400);
+    const login = await app.call("POST", "/api/auth/login", { body: { email: "not-an-email", password: "" } });
     expect(login.status).toBe(400);
   });
 
   it("rejects unknown fields instead of ignoring them", async () => {
     const before = await userCount();
-    const res = await call("POST", "/api/admin/users", {
+    const res = await app.call("POST", "/api/admin/users", {
       token,
       body: { email: "unknown-field@parley.test", displayName: "U", passwordHash: "x", isAdmin: true },
     });
@@ -61,30 +50,30 @@ describe("bad input", () => {
       expect.objectContaining({ code: "unrecognized_keys", message: expect.stringContaining("passwordHash") }),
     ]);
     expect(await userCount()).toBe(before);
-    const login = await call("POST", "/api/auth/login", {
+    const login = await app.call("POST", "/api/auth/login", {
       body: { email: "a@parley.test", password: "p", remember: true },
     });
     expect(login.status).toBe(400);
   });
 
   it("answers an oversize body with 413 before reading it", async () => {
-    const res = await call("POST", "/api/admin/users", {
+    const res = await app.call("POST", "/api/admin/users", {
       token,
       body: { email: "big@parley.test", displayName: "x".repeat(70 * 1024) },
     });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("too_large");
-    const anonymous = await call("POST", "/api/auth/login", { raw: `{"email":"${"a".repeat(100_000)}"}` });
+    const anonymous = await app.call("POST", "/api/auth/login", { raw: `{"email":"${"a".repeat(100_000)}"}` });
     expect(anonymous.status).toBe(413);
   });
 
   it("answers bad ids, queries and media types with 400/415 in the error shape", async () => {
-    const badId = await call("GET", "/api/admin/users/not-a-uuid", { token });
+    const badId = await app.call("GET", "/api/admin/users/not-a-uuid", { token });
     expect(badId.status).toBe(400);
     expect(badId.body.error.details.issues[0].path).toBe("id");
-    const limit = await call("GET", "/api/admin/users?limit=100000", { token });
+    const limit = await app.call("GET", "/api/admin/users?limit=100000", { token });
     expect(limit.status).toBe(400);
-    const text = await call("POST", "/api/admin/users", {
+    const text = await app.call("POST", "/api/admin/users", {
       token,
       raw: '{"email":"t@parley.test","displayName":"T"}',
       headers: { "content-type": "text/plain" },
@@ -94,7 +83,7 @@ describe("bad input", () => {
   });
 
   it("refuses a cookie-authenticated form post from another site (CSRF)", async () => {
-    const res = await call("POST", "/api/admin/users/00000000-0000-0000-0000-000000000000/sign-out", {
+    const res = await app.call("POST", "/api/admin/users/00000000-0000-0000-0000-000000000000/sign-out", {
       token,
       raw: "reason=x",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
@@ -104,13 +93,17 @@ describe("bad input", () => {
 
   it("refuses a cookie-authenticated JSON mutation from another site, or with no Origin, changing nothing", async () => {
     const patch = (headers: Record<string, string>) =>
-      call("PATCH", "/api/me", { token, body: { statusText: "pwned" }, headers });
+      app.call("PATCH", "/api/me", { token, body: { statusText: "pwned" }, headers });
     const foreign = await patch({ origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.code).toBe("bad_origin");
-    const unnamed = await call("PATCH", "/api/me", { token, body: { statusText: "pwned" }, headers: { origin: "" } });
+    const unnamed = await app.call("PATCH", "/api/me", {
+      token,
+      body: { statusText: "pwned" },
+      headers: { origin: "" },
+    });
     expect(unnamed.status).toBe(403);
-    expect((await call("GET", "/api/me", { token })).body.user.statusText).not.toBe("pwned");
+    expect((await app.call("GET", "/api/me", { token })).body.user.statusText).not.toBe("pwned");
     // Our own pages' requests still work.
     expect((await patch({})).status).toBe(200);
   });
@@ -127,23 +120,26 @@ describe("hostile text is data", () => {
 
   it("stores and returns SQL and HTML verbatim, and searches by them safely", async () => {
     for (const [i, name] of payloads.entries()) {
-      const created = await call("POST", "/api/admin/users", {
+      const created = await app.call("POST", "/api/admin/users", {
         token,
         body: { email: `hostile-${i}@parley.test`, displayName: name },
       });
       expect(created.status).toBe(201);
       expect(created.body.user.displayName).toBe(name);
-      const got = await call("GET", `/api/admin/users/${created.body.user.id}`, { token });
+      const got = await app.call("GET", `/api/admin/users/${created.body.user.id}`, { token });
       expect(got.body.user.displayName).toBe(name);
-      const found = await call("GET", `/api/admin/users?q=${encodeURIComponent(name)}`, { token });
+      const found = await app.call("GET", `/api/admin/users?q=${encodeURIComponent(name)}`, { token });
       expect(found.status).toBe(200);
       expect(found.body.users.map((u: { displayName: string }) => u.displayName)).toEqual([name]);
-      const ban = await call("POST", `/api/admin/users/${created.body.user.id}/ban`, { token, body: { reason: name } });
+      const ban = await app.call("POST", `/api/admin/users/${created.body.user.id}/ban`, {
+        token,
+        body: { reason: name },
+      });
       expect(ban.body.user.banReason).toBe(name);
     }
-    expect(await services.db.user.count({ where: { email: { startsWith: "hostile-" } } })).toBe(payloads.length);
-    const me = await signedIn(services.db, "member");
-    const edited = await call("PATCH", "/api/me", { token: me.token, body: { statusText: payloads[1] } });
+    expect(await app.services.db.user.count({ where: { email: { startsWith: "hostile-" } } })).toBe(payloads.length);
+    const me = await signedIn(app.services.db, "member");
+    const edited = await app.call("PATCH", "/api/me", { token: me.token, body: { statusText: payloads[1] } });
     expect(edited.body.user.statusText).toBe(payloads[1]);
     expect(edited.headers.get("content-type")).toMatch(/^application\/json/);
   });
@@ -161,45 +157,47 @@ describe("text the store cannot hold", () => {
   };
 
   it("refuses it in every body field, naming the field, and stores nothing", async () => {
-    const me = await signedIn(services.db, "member", { name: "Plain Name" });
+    const me = await signedIn(app.services.db, "member", { name: "Plain Name" });
     for (const [what, text] of Object.entries(poison)) {
       for (const body of [{ statusText: text }, { displayName: text }, { avatarUrl: `https://example.com/${text}` }]) {
-        const res = await call("PATCH", "/api/me", { token: me.token, body });
+        const res = await app.call("PATCH", "/api/me", { token: me.token, body });
         refusedWith(res);
         expect(res.body.error.details.issues[0].path, what).toBe(Object.keys(body)[0]);
       }
-      refusedWith(await call("POST", "/api/admin/users", { token, body: { email: `p@x.test`, displayName: text } }));
       refusedWith(
-        await call("POST", "/api/channels", { token, body: { kind: "public", name: "poison", topic: text } }),
+        await app.call("POST", "/api/admin/users", { token, body: { email: `p@x.test`, displayName: text } }),
       );
-      refusedWith(await call("POST", "/api/auth/login", { body: { email: "a@b.test", password: "x\u0000" } }));
+      refusedWith(
+        await app.call("POST", "/api/channels", { token, body: { kind: "public", name: "poison", topic: text } }),
+      );
+      refusedWith(await app.call("POST", "/api/auth/login", { body: { email: "a@b.test", password: "x\u0000" } }));
     }
-    const after = await services.db.user.findUniqueOrThrow({ where: { id: me.user.id } });
+    const after = await app.services.db.user.findUniqueOrThrow({ where: { id: me.user.id } });
     expect([after.displayName, after.statusText, after.avatarUrl]).toEqual(["Plain Name", null, null]);
-    expect(await services.db.channel.count({ where: { name: "poison" } })).toBe(0);
+    expect(await app.services.db.channel.count({ where: { name: "poison" } })).toBe(0);
   });
 
   it("refuses it in search queries and cursors with a 400, never a 500", async () => {
-    const me = await signedIn(services.db, "member");
+    const me = await signedIn(app.services.db, "member");
     // A query string cannot carry a lone surrogate: invalid UTF-8 such as %ED%A0%80 stays literal text.
-    const literal = await call("GET", "/api/search?q=%ED%A0%80", { token: me.token });
+    const literal = await app.call("GET", "/api/search?q=%ED%A0%80", { token: me.token });
     expect(literal.status).toBe(200);
     for (const text of [poison.nul, poison.bell]) {
       const q = encodeURIComponent(text);
-      refusedWith(await call("GET", `/api/search?q=${q}`, { token: me.token }));
-      refusedWith(await call("GET", `/api/admin/users?q=${q}`, { token }));
-      refusedWith(await call("GET", `/api/channels/browse?q=${q}`, { token: me.token }));
-      refusedWith(await call("GET", `/api/admin/channels?q=${q}`, { token }));
-      refusedWith(await call("GET", `/api/channels/browse?cursor=${q}`, { token: me.token }));
+      refusedWith(await app.call("GET", `/api/search?q=${q}`, { token: me.token }));
+      refusedWith(await app.call("GET", `/api/admin/users?q=${q}`, { token }));
+      refusedWith(await app.call("GET", `/api/channels/browse?q=${q}`, { token: me.token }));
+      refusedWith(await app.call("GET", `/api/admin/channels?q=${q}`, { token }));
+      refusedWith(await app.call("GET", `/api/channels/browse?cursor=${q}`, { token: me.token }));
     }
     // Cursors that decode to such text are not cursors this API gave out.
     for (const text of [poison.nul, poison.surrogate]) {
       refusedWith(
-        await call("GET", `/api/channels/browse?cursor=${cursorOf([text])}`, { token: me.token }),
+        await app.call("GET", `/api/channels/browse?cursor=${cursorOf([text])}`, { token: me.token }),
         "invalid_cursor",
       );
       refusedWith(
-        await call("GET", `/api/admin/users?sort=name&cursor=${cursorOf(["name", "asc", text, me.user.id])}`, {
+        await app.call("GET", `/api/admin/users?sort=name&cursor=${cursorOf(["name", "asc", text, me.user.id])}`, {
           token,
         }),
         "invalid_cursor",
@@ -208,13 +206,13 @@ describe("text the store cannot hold", () => {
   });
 
   it("refuses direction overrides and invisible characters in display names, and stores names as NFC", async () => {
-    const me = await signedIn(services.db, "member");
+    const me = await signedIn(app.services.db, "member");
     for (const sneaky of ["adm\u202Eni", "ad\u200Bmin", "\u2066admin\u2069"]) {
-      const res = await call("PATCH", "/api/me", { token: me.token, body: { displayName: sneaky } });
+      const res = await app.call("PATCH", "/api/me", { token: me.token, body: { displayName: sneaky } });
       refusedWith(res);
       expect(res.body.error.details.issues[0].message).toMatch(/invisible or direction-changing/);
     }
-    const nfc = await call("PATCH", "/api/me", { token: me.token, body: { displayName: " Zoe\u0308 👩🏽‍💻 " } });
+    const nfc = await app.call("PATCH", "/api/me", { token: me.token, body: { displayName: " Zoe\u0308 👩🏽‍💻 " } });
     expect(nfc.body.user.displayName).toBe("Zoë 👩🏽‍💻");
   });
 });
