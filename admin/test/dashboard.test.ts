@@ -1,35 +1,23 @@
 // The admin dashboard end to end: the built app served by a real API process (PostgreSQL, Redis, Kafka),
 // driven in real Chromium.
 
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import {
-  type ApiProcess,
-  createChannel,
-  createTestStack,
-  createUser,
-  launchChromium,
-  screenshotWidths,
-  startApi,
-  type TestStack,
-} from "api/test-support";
-import type { Browser, Page } from "playwright-core";
+import { createChannel, createUser, screenshotWidths } from "api/test-support";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { WebStack } from "web/test-support";
+import { SCREENS, startAdminStack, submitDashboardLogin } from "./support/dashboard";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
 const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
 const MEMBER = { email: "member@parley.test", password: "member-password-123" };
 const TARGET = "troublemaker@parley.test";
 
-let stack: TestStack;
-let api: ApiProcess;
-let browser: Browser;
+let web: WebStack;
 
 /** A call as the browser makes it: same Origin, the session cookie. */
 async function call(path: string, init: { method?: string; body?: unknown; cookie?: string } = {}) {
-  const res = await fetch(`${api.url}${path}`, {
+  const res = await fetch(`${web.api.url}${path}`, {
     method: init.method ?? "GET",
-    headers: { origin: api.url, "content-type": "application/json", cookie: init.cookie ?? "" },
+    headers: { origin: web.api.url, "content-type": "application/json", cookie: init.cookie ?? "" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   return { res, body: res.status === 204 ? null : await res.json() };
@@ -50,9 +38,7 @@ async function makeUser(ownerCookie: string, email: string, password?: string) {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENS, { recursive: true });
-  stack = await createTestStack({ redis: true, kafka: true });
-  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
+  web = await startAdminStack();
   const login = await call("/api/auth/login", { method: "POST", body: OWNER });
   expect(login.res.status).toBe(200);
   const cookie = (login.res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
@@ -60,25 +46,13 @@ beforeAll(async () => {
   await makeUser(cookie, TARGET);
 }, 200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  await stack?.cleanup();
-});
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(`${api.url}/admin/`);
-  await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(who.email);
-  await page.locator('input[name="password"]').fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+afterAll(() => web?.close());
 
 const userRows = (page: Page) => page.getByTestId("user-row");
 
 it("lets the owner search, create and ban users, read the audit log, and create and revoke an invite", async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, OWNER);
+  const page = await web.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await submitDashboardLogin(page, web.api.url, OWNER);
   await expect.poll(() => page.getByTestId("me").textContent()).toBe(OWNER.email);
   await page.getByTestId("users-total").waitFor();
   expect(await page.getByTestId("users-total").textContent()).toBe("3");
@@ -156,8 +130,8 @@ it("lets the owner search, create and ban users, read the audit log, and create 
 });
 
 it("refuses a member who signs in, and leaves them signed out", async () => {
-  const page = await browser.newPage();
-  await signIn(page, MEMBER);
+  const page = await web.browser.newPage();
+  await submitDashboardLogin(page, web.api.url, MEMBER);
   await page.getByText("admins only").waitFor();
   expect(page.url()).toMatch(/\/admin\/login$/);
   expect(await page.getByTestId("me").count()).toBe(0);
@@ -167,11 +141,11 @@ it("refuses a member who signs in, and leaves them signed out", async () => {
 });
 
 it("shows channels with member counts, renames and archives one, and shows the API's refusals", async () => {
-  const services = await stack.open();
+  const services = await web.stack.open();
   const ids = (await services.db.user.findMany({ select: { id: true } })).map((u) => u.id);
   const channel = await createChannel(services.db, ids.slice(0, 2));
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await signIn(page, OWNER);
+  const page = await web.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await submitDashboardLogin(page, web.api.url, OWNER);
   await page.getByTestId("users-total").waitFor();
   expect(await page.getByTestId("count-owner").textContent()).toBe("1");
 
@@ -238,7 +212,7 @@ it("shows channels with member counts, renames and archives one, and shows the A
 });
 
 async function cookieOf(page: Page) {
-  const cookies = await page.context().cookies(api.url);
+  const cookies = await page.context().cookies(web.api.url);
   const session = cookies.find((c) => c.name === "parley_session");
   return session ? `parley_session=${session.value}` : "";
 }

@@ -3,37 +3,25 @@
 // at once); then sets the retention to 1 day — asked first — and deletes now, after a confirmation that
 // says how many messages go: the two seeded two days back are gone from history and search, the newer one
 // stays, and the audit log shows the purge with its count. A member opening the dashboard is turned away.
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import {
-  type ApiProcess,
-  createTestStack,
-  launchChromium,
-  screenshotWidths,
-  startApi,
-  TestSocket,
-  type TestStack,
-} from "api/test-support";
-import type { Browser, Page } from "playwright-core";
+import { screenshotWidths, TestSocket } from "api/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { WebStack } from "web/test-support";
+import { SCREENS, startAdminStack, submitDashboardLogin } from "./support/dashboard";
 
-const SCREENS = path.join(import.meta.dirname, "..", ".test-results", "screens");
 const OWNER = { email: "owner@parley.test", password: "owner-password-123" };
 const MEMBER = { email: "mia@parley.test", password: "mia-password-1234", name: "Mia" };
 const TWO_DAYS_AGO = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
 
-let stack: TestStack;
-let api: ApiProcess;
-let browser: Browser;
+let web: WebStack;
 let ownerCookie = "";
 let memberCookie = "";
 let channelId = "";
 const ids: Record<string, string> = {};
 
 async function call(pathname: string, init: { method?: string; body?: unknown; cookie?: string } = {}) {
-  const res = await fetch(`${api.url}${pathname}`, {
+  const res = await fetch(`${web.api.url}${pathname}`, {
     method: init.method ?? "GET",
-    headers: { origin: api.url, "content-type": "application/json", cookie: init.cookie ?? ownerCookie },
+    headers: { origin: web.api.url, "content-type": "application/json", cookie: init.cookie ?? ownerCookie },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
@@ -41,9 +29,9 @@ async function call(pathname: string, init: { method?: string; body?: unknown; c
 }
 
 const cookieOf = async (who: { email: string; password: string }) => {
-  const res = await fetch(`${api.url}/api/auth/login`, {
+  const res = await fetch(`${web.api.url}/api/auth/login`, {
     method: "POST",
-    headers: { origin: api.url, "content-type": "application/json" },
+    headers: { origin: web.api.url, "content-type": "application/json" },
     body: JSON.stringify(who),
   });
   expect(res.status).toBe(200);
@@ -51,9 +39,7 @@ const cookieOf = async (who: { email: string; password: string }) => {
 };
 
 beforeAll(async () => {
-  mkdirSync(SCREENS, { recursive: true });
-  stack = await createTestStack({ redis: true, kafka: true });
-  [api, browser] = await Promise.all([startApi(stack.env), launchChromium()]);
+  web = await startAdminStack();
   ownerCookie = await cookieOf(OWNER);
   const made = await call("/api/admin/users", {
     method: "POST",
@@ -65,14 +51,14 @@ beforeAll(async () => {
   channelId = (await call("/api/channels", { method: "POST", body: { kind: "public", name: "orchard" } })).body.channel
     .id;
   // Three messages through the real path (socket → Kafka → persister), two of them then dated two days back.
-  const socket = await TestSocket.connect(api.url, ownerCookie.replace(/^parley_session=/, ""));
+  const socket = await TestSocket.connect(web.api.url, ownerCookie.replace(/^parley_session=/, ""));
   await socket.ok("resume", { positions: {} });
   for (const body of ["ancient pear one", "ancient pear two", "recent pear"]) {
     const sent = await socket.ok("sendMessage", { channelId, clientId: crypto.randomUUID(), body });
     ids[body] = (sent as { messageId: string }).messageId;
   }
   socket.close();
-  const services = await stack.open();
+  const services = await web.stack.open();
   try {
     for (;;) {
       if ((await services.db.message.count({ where: { channelId } })) === 3) break;
@@ -85,23 +71,11 @@ beforeAll(async () => {
   }
 }, 200_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  await stack?.cleanup();
-});
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto(`${api.url}/admin/`);
-  await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(who.email);
-  await page.locator('input[name="password"]').fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+afterAll(() => web?.close());
 
 it("an owner sets the workspace's name, icon and who may create channels; a member is refused at once", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await signIn(page, OWNER);
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await submitDashboardLogin(page, web.api.url, OWNER);
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("heading", { name: "Settings" }).waitFor();
   await page.getByLabel("Name", { exact: true }).fill("Orchard Co");
@@ -133,8 +107,8 @@ it("an owner sets the workspace's name, icon and who may create channels; a memb
 });
 
 it("retention at 1 day, asked first; 'Delete now' says how many go, then history, search and the audit log agree", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
-  await signIn(page, OWNER);
+  const page = await web.browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
+  await submitDashboardLogin(page, web.api.url, OWNER);
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByLabel("Delete messages older than").check();
   await page.getByLabel("Days to keep messages").fill("1");
@@ -180,11 +154,11 @@ it("retention at 1 day, asked first; 'Delete now' says how many go, then history
 });
 
 it("a member opening the dashboard (signed in to the chat) sees it is for admins only", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const [name, value] = memberCookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, url: api.url }]);
+  await context.addCookies([{ name, value, url: web.api.url }]);
   const page = await context.newPage();
-  await page.goto(`${api.url}/admin/settings`);
+  await page.goto(`${web.api.url}/admin/settings`);
   await page.getByText("This dashboard is for admins only.").waitFor();
   expect(await page.getByRole("link", { name: "Settings" }).count()).toBe(0);
   expect((await call("/api/admin/settings", { cookie: memberCookie })).status).toBe(403);

@@ -12,13 +12,18 @@ export async function startAdminStack(apiEnv: Record<string, string> = {}): Prom
   return startWebStack(apiEnv);
 }
 
-/** Signs the owner in at /admin/ and waits until the dashboard says who is signed in. */
-export async function signInAsOwner(page: Page, apiUrl: string): Promise<void> {
+/** Fills in and sends the dashboard's sign-in form at /admin/; what follows is the caller's to wait for. */
+export async function submitDashboardLogin(page: Page, apiUrl: string, who: { email: string; password: string }) {
   await page.goto(`${apiUrl}/admin/`);
   await page.waitForURL(/\/admin\/login$/);
-  await page.locator('input[name="email"]').fill(OWNER.email);
-  await page.locator('input[name="password"]').fill(OWNER.password);
+  await page.locator('input[name="email"]').fill(who.email);
+  await page.locator('input[name="password"]').fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs the owner in at /admin/ and waits until the dashboard says who is signed in. */
+export async function signInAsOwner(page: Page, apiUrl: string): Promise<void> {
+  await submitDashboardLogin(page, apiUrl, OWNER);
   await page.getByTestId("me").filter({ hasText: OWNER.email }).waitFor();
 }
 
