@@ -90,9 +90,7 @@ try {
         await page.waitForTimeout(300);
       }
     });
-    process.exit(0);
-  }
-  if (args.profile !== undefined) {
+  } else if (args.profile !== undefined) {
     const kind = args.profile as ScrollKind;
     await page.goto(`${api.url}/c/${general}?m=${oldest}`);
     await page.locator(`[data-testid="message"][data-seq="${big.first}"]`).waitFor({ timeout: 300_000 });
@@ -102,48 +100,48 @@ try {
         `scroll, ${SCROLL_NAMES[kind]}: ${seen.frames} frames, long tasks (observer) ${seen.longTasks.map((t) => t.toFixed(0)).join(" ")} ms`,
       );
     });
-    process.exit(0);
-  }
-  // Each switch traced: its wall time on the page's clock, and the main thread's CPU time meanwhile.
-  const switches = { random: [] as Sample[], general: [] as Sample[] };
-  for (let i = 0; i < SWITCHES; i++) {
-    const [to, last] = i % 2 === 0 ? (["random", small.last] as const) : (["general", big.last] as const);
-    let wall = 0;
-    const tasks = await traceMainThread(browser, page, async () => {
-      wall = await measureSwitch(page, to, last);
-    });
-    switches[to].push({ wall, cpu: tasks.cpu.reduce((n, t) => n + t, 0) });
-    // A pause between switches, as a person makes (the read position is reported meanwhile).
-    await page.waitForTimeout(300);
-  }
-  for (const to of ["random", "general"] as const)
-    log(
-      `switch to #${to}: wall ${formatStats(switches[to].map((s) => s.wall))}, main-thread CPU ${formatStats(switches[to].map((s) => s.cpu))}`,
-    );
+  } else {
+    // Each switch traced: its wall time on the page's clock, and the main thread's CPU time meanwhile.
+    const switches = { random: [] as Sample[], general: [] as Sample[] };
+    for (let i = 0; i < SWITCHES; i++) {
+      const [to, last] = i % 2 === 0 ? (["random", small.last] as const) : (["general", big.last] as const);
+      let wall = 0;
+      const tasks = await traceMainThread(browser, page, async () => {
+        wall = await measureSwitch(page, to, last);
+      });
+      switches[to].push({ wall, cpu: tasks.cpu.reduce((n, t) => n + t, 0) });
+      // A pause between switches, as a person makes (the read position is reported meanwhile).
+      await page.waitForTimeout(300);
+    }
+    for (const to of ["random", "general"] as const)
+      log(
+        `switch to #${to}: wall ${formatStats(switches[to].map((s) => s.wall))}, main-thread CPU ${formatStats(switches[to].map((s) => s.cpu))}`,
+      );
 
-  // Scrolling: #general with all 10,000 loaded (the permalink again; the list starts at the top).
-  await page.goto(`${api.url}/c/${general}?m=${oldest}`);
-  await page.locator(`[data-testid="message"][data-seq="${big.first}"]`).waitFor({ timeout: 300_000 });
-  const scrolling: Scrolled[] = [];
-  for (const kind of Object.keys(SCROLL_NAMES) as ScrollKind[]) {
-    let seen = { frames: 0, frameP95: 0, longTasks: [] as number[] };
-    const tasks = await traceMainThread(browser, page, async () => {
-      seen = await scrollOnce(page, kind);
-    });
-    const s: Scrolled = {
-      name: SCROLL_NAMES[kind],
-      ...seen,
-      longestWall: Math.max(0, ...tasks.wall),
-      longestCpu: Math.max(0, ...tasks.cpu),
-      overCpu: tasks.cpu.filter((t) => t > BUDGET_MS).length,
-    };
-    scrolling.push(s);
-    log(
-      `scroll, ${s.name}: ${s.frames} frames, ${s.longTasks.length} long tasks (observer), longest task ${s.longestWall.toFixed(0)} ms wall / ${s.longestCpu.toFixed(0)} ms CPU`,
-    );
+    // Scrolling: #general with all 10,000 loaded (the permalink again; the list starts at the top).
+    await page.goto(`${api.url}/c/${general}?m=${oldest}`);
+    await page.locator(`[data-testid="message"][data-seq="${big.first}"]`).waitFor({ timeout: 300_000 });
+    const scrolling: Scrolled[] = [];
+    for (const kind of Object.keys(SCROLL_NAMES) as ScrollKind[]) {
+      let seen = { frames: 0, frameP95: 0, longTasks: [] as number[] };
+      const tasks = await traceMainThread(browser, page, async () => {
+        seen = await scrollOnce(page, kind);
+      });
+      const s: Scrolled = {
+        name: SCROLL_NAMES[kind],
+        ...seen,
+        longestWall: Math.max(0, ...tasks.wall),
+        longestCpu: Math.max(0, ...tasks.cpu),
+        overCpu: tasks.cpu.filter((t) => t > BUDGET_MS).length,
+      };
+      scrolling.push(s);
+      log(
+        `scroll, ${s.name}: ${s.frames} frames, ${s.longTasks.length} long tasks (observer), longest task ${s.longestWall.toFixed(0)} ms wall / ${s.longestCpu.toFixed(0)} ms CPU`,
+      );
+    }
+    const loadAtEnd = load();
+    writeSection({ switches, scrolling, loadSeconds, loadAtStart, loadAtEnd });
   }
-  const loadAtEnd = load();
-  writeSection({ switches, scrolling, loadSeconds, loadAtStart, loadAtEnd });
 } finally {
   await browser?.close();
   await api?.stop();
