@@ -174,16 +174,21 @@ it("streams a 50 MB upload (RSS grows < 20 MB); both nodes serve it byte-identic
   // machine. What streaming promises is that the file is never held: the 50 MB upload may not peak more
   // than 20 MB above where an 8 MB one (same path, same garbage, code loaded and pools open) peaked. A
   // server holding the whole file would peak at least 42 MB higher, every time; garbage only ever adds. So
-  // up to three 50 MB uploads are made and the lowest peak is judged: a server that holds files fails all
-  // three, a streaming one fails only if V8 happens to collect late three times in a row.
+  // up to three tries are made, each an 8 MB upload and then a 50 MB one, and the lowest growth is judged:
+  // a server that holds files fails all three, a streaming one fails only if V8 happens to collect late
+  // three times in a row. The 8 MB peak is taken again in each try: it varies with when V8 collects too
+  // (+7 to +15 MB over the settled RSS were seen), and one low reading must not decide every try.
   const pid = a.child.pid as number;
   const settled = await vmRss(pid);
-  const warm = await peakRssDuring(pid, () => upload("ann", ids.room as string, "warm.bin", randomBytes(8 * MB)));
-  expect(warm.result.status).toBe(201);
   const size = 50 * MB;
   let best: { growth: number; res: Awaited<ReturnType<typeof rawUpload>>; hash: ReturnType<typeof createHash> } | null =
     null;
   for (let attempt = 1; attempt <= 3 && (best === null || best.growth >= 20 * MB); attempt++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const warm = await peakRssDuring(pid, () =>
+      upload("ann", ids.room as string, `warm-${attempt}.bin`, randomBytes(8 * MB)),
+    );
+    expect(warm.result.status).toBe(201);
     await new Promise((r) => setTimeout(r, 500));
     const hash = createHash("sha256");
     const started = performance.now();
