@@ -22,30 +22,41 @@ export interface MyChannel {
   role: "admin" | "member";
 }
 
+/**
+ * A channel as the server's list answered it, merged with the one held here. Events may have arrived while
+ * the list was loading: where we hold a later position than the answer, our counts include those events
+ * and the answer's do not (the events will not come again), so ours are kept; otherwise the answer's are.
+ * Read positions only move forward: one of ours the answer has not seen yet (a markRead still on its way
+ * when the server answered) stays, so what was read stays read.
+ */
+export function mergeLoaded(answer: MyChannel, mine: MyChannel | undefined): MyChannel {
+  if (!mine) return answer;
+  const counts = mine.lastSeq > answer.lastSeq ? mine : answer;
+  const lastSeq = Math.max(answer.lastSeq, mine.lastSeq);
+  const lastReadSeq = Math.max(answer.lastReadSeq, mine.lastReadSeq);
+  const allRead = lastReadSeq >= lastSeq;
+  return {
+    ...answer,
+    lastSeq,
+    lastReadSeq,
+    unreadCount: allRead ? 0 : counts.unreadCount,
+    mentionCount: allRead ? 0 : counts.mentionCount,
+  };
+}
+
 export function createChannels() {
   const [list, setList] = createStore<MyChannel[]>([]);
   const [activeId, setActiveId] = createSignal<string | null>(null);
 
   async function load() {
     const { channels } = await read<{ channels: MyChannel[] }>(await api.api.channels.$get());
-    // Events may have arrived while the list was loading: where we hold a later position than the answer,
-    // our own counts include those events and the answer's do not (the events will not come again), so
-    // ours are kept; otherwise the answer is the newer view.
     const held = new Map(list.map((c) => [c.id, c]));
-    const newest = (c: MyChannel) => {
-      const mine = held.get(c.id);
-      if (!mine || mine.lastSeq <= c.lastSeq) return c;
-      const lastReadSeq = Math.max(c.lastReadSeq, mine.lastReadSeq);
-      const allRead = lastReadSeq >= mine.lastSeq;
-      return {
-        ...c,
-        lastSeq: mine.lastSeq,
-        lastReadSeq,
-        unreadCount: allRead ? 0 : mine.unreadCount,
-        mentionCount: allRead ? 0 : mine.mentionCount,
-      };
-    };
-    setList(reconcile(channels.map(newest), { key: "id" }));
+    setList(
+      reconcile(
+        channels.map((c) => mergeLoaded(c, held.get(c.id))),
+        { key: "id" },
+      ),
+    );
   }
 
   const byId = (id: string) => list.find((c) => c.id === id);
