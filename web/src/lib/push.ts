@@ -38,8 +38,19 @@ const optionsOf = (n: PushNotification) =>
     icon: "/icon.svg",
   }) as NotificationOptions;
 
+// One notification step at a time, in the order they came: Chromium drops a notification being shown
+// when the registration's notifications are listed meanwhile (a withdraw lists them), and a withdraw
+// must not overtake the show of its own message.
+let steps: Promise<void> = Promise.resolve();
+
 /** Shows (kind "message") or takes away ("withdraw") a notification that came over the socket. */
-export async function showInBrowser(n: PushNotification, open: (url: string) => void): Promise<void> {
+export function showInBrowser(n: PushNotification, open: (url: string) => void): Promise<void> {
+  const step = steps.then(() => showNow(n, open));
+  steps = step.catch(() => undefined);
+  return step;
+}
+
+async function showNow(n: PushNotification, open: (url: string) => void): Promise<void> {
   if (permission() !== "granted") return;
   const sw = await serviceWorker();
   if (n.kind === "withdraw") {

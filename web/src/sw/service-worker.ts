@@ -9,6 +9,10 @@ declare const self: ServiceWorkerGlobalScope;
 self.addEventListener("install", () => void self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
+// One push at a time, in order: Chromium drops a notification being shown when the registration's
+// notifications are listed meanwhile (a withdraw lists them), and a withdraw must not overtake its show.
+let steps: Promise<void> = Promise.resolve();
+
 self.addEventListener("push", (event) => {
   let json: unknown = null;
   try {
@@ -17,7 +21,10 @@ self.addEventListener("push", (event) => {
     return;
   }
   const shown = toShown(json);
-  if (shown) event.waitUntil(show(shown));
+  if (!shown) return;
+  const step = steps.then(() => show(shown));
+  steps = step.catch(() => undefined);
+  event.waitUntil(step);
 });
 
 async function show(n: ShownNotification) {
