@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { poolConfig, type StorePoolOptions } from "./store-timeouts.js";
 
 export type Db = PrismaClient;
 
@@ -8,9 +9,10 @@ export type Db = PrismaClient;
 // answer is better than an error. Longer bounds still end a transaction that is truly stuck.
 const TRANSACTIONS = { maxWait: 15_000, timeout: 30_000 };
 
-export function createDb(databaseUrl: string, poolSize = 10): Db {
+export function createDb(databaseUrl: string, opts: StorePoolOptions = {}): Db {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
+    // PrismaPg hands this config to its own pg.Pool as is.
+    adapter: new PrismaPg({ connectionString: databaseUrl, ...poolConfig(opts) }),
     transactionOptions: TRANSACTIONS,
   });
 }
