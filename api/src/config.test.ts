@@ -9,7 +9,7 @@ describe("loadConfig", () => {
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.KAFKA_BROKERS).toBeUndefined();
     expect(config.DATABASE_CONNECT_TIMEOUT_MS).toBe(10_000);
-    expect(config.DATABASE_QUERY_TIMEOUT_MS).toBe(30_000);
+    expect(config.DATABASE_QUERY_TIMEOUT_MS).toBe(20_000);
   });
 
   it("treats empty service variables as unset and splits broker lists", () => {
