@@ -63,7 +63,8 @@ async function fullyReplicated(topics: string[], timeoutMs = 180_000) {
         if (p.isr.length < 3) lagging.push(`${topic}[${p.partitionId}] isr ${p.isr.join(",")}`);
     }
     if (lagging.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`not fully replicated after ${timeoutMs} ms: ${lagging.join("; ")}`);
+    if (Date.now() > deadline)
+      throw new Error(`not fully replicated after ${timeoutMs} ms: ${lagging.join("; ")}\n${kafka.describe()}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

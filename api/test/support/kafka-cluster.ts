@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { freePort, kill9Pid } from "./processes.js";
+import { freePort, isAlive, kill9Pid } from "./processes.js";
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -15,6 +15,8 @@ export interface KafkaClusterHandle {
   brokers: string[];
   /** kill -9 of broker `n` (1–3, node.id); resolves once the process is gone. */
   kill9(n: number): Promise<void>;
+  /** Each broker: running or gone, and the last warnings and errors of its log (for a failure's message). */
+  describe(): string;
   stop(): Promise<void>;
 }
 
@@ -43,9 +45,27 @@ export async function startKafkaCluster(): Promise<KafkaClusterHandle> {
   return {
     brokers: [p1, p2, p3].map((p) => `127.0.0.1:${p}`),
     kill9: (n) => kill9Pid(Number(readFileSync(path.join(state, "kafka-cluster", String(n), "kafka.pid"), "utf8"))),
+    describe: () => [1, 2, 3].map((n) => describeBroker(n, path.join(state, "kafka-cluster", String(n)))).join("\n"),
     async stop() {
       await services("down").catch(() => {});
       rmSync(state, { recursive: true, force: true });
     },
   };
+}
+
+function describeBroker(n: number, dir: string): string {
+  const read = (file: string) => {
+    try {
+      return readFileSync(path.join(dir, file), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const pid = Number(read("kafka.pid"));
+  const state = pid > 0 && isAlive(pid) ? "running" : "GONE";
+  const notable = read("kafka.log")
+    .split("\n")
+    .filter((line) => / (WARN|ERROR|FATAL) /.test(line))
+    .slice(-8);
+  return `broker ${n} ${state}; its last warnings and errors:\n  ${notable.join("\n  ") || "(none)"}`;
 }
