@@ -8,8 +8,6 @@ describe("loadConfig", () => {
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.KAFKA_BROKERS).toBeUndefined();
-    expect(config.DATABASE_CONNECT_TIMEOUT_MS).toBe(10_000);
-    expect(config.DATABASE_QUERY_TIMEOUT_MS).toBe(20_000);
   });
 
   it("treats empty service variables as unset and splits broker lists", () => {
@@ -26,7 +24,6 @@ describe("loadConfig", () => {
     ["KAFKA_BROKERS", "localhost"],
     ["LOG_LEVEL", "loud"],
     ["ADMIN_PASSWORD", "short"],
-    ["DATABASE_QUERY_TIMEOUT_MS", "0"],
   ])("rejects %s=%s with one line naming the variable", (name, value) => {
     let error: unknown;
     try {

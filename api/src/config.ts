@@ -43,17 +43,6 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Unset: an embedded PostgreSQL is started under DATA_DIR. */
   DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
-  /** How long a request waits to get a PostgreSQL connection (a free pooled one, or a new one) before it is
-   * answered `unavailable`. pg uses one timer for both, so this also bounds a queue for a busy pool: longer
-   * than a loaded node's normal wait (lib/prisma.ts lets a transaction wait 15 s for one). */
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** How long one statement waits for its answer before it fails `unavailable` and its connection is dropped.
-   * Client-side, so it frees the request even when the server or the network is what hangs. Above any
-   * legitimate statement (exports and search read by pages; migrations use their own, unbounded connection)
-   * and below Prisma's 30 s transaction timeout (lib/prisma.ts): a statement that outlives its transaction
-   * makes Prisma roll back from a timer, and that ROLLBACK's failure is a rejection nobody handles
-   * (lib/store-rejections.ts). */
-  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** A streaming replica of DATABASE_URL: history, threads, stored events and search read from it when it has
    * replayed what the reader asks for (lib/read-replica.ts). Unset: every read goes to DATABASE_URL. */
   DATABASE_REPLICA_URL: optionalUrl(["postgres", "postgresql"]),

@@ -8,7 +8,6 @@ import { ConfigError, loadConfig } from "./config.js";
 import { filesDir } from "./files/open-storage.js";
 import { startReaper } from "./files/reaper.js";
 import { createLogger } from "./lib/logger.js";
-import { surviveStoreRejections } from "./lib/store-rejections.js";
 import { startNotifier } from "./notifications/start.js";
 import { Persister } from "./persister/persister.js";
 import { createRealtimeApp } from "./realtime/node.js";
@@ -18,7 +17,6 @@ import { startRetention } from "./workspace/retention.js";
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, config.NODE_ID);
-  surviveStoreRejections(logger);
   const services = await startServices(config, logger, { migrate: true });
 
   const boot = await bootstrapWorkspace(services.db, {

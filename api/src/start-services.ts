@@ -12,7 +12,6 @@ import { migrateDeploy } from "./lib/migrate.js";
 import { createDb } from "./lib/prisma.js";
 import { createRedis, createRedisCluster } from "./lib/redis.js";
 import { createSql } from "./lib/sql.js";
-import { storeTimeouts } from "./lib/store-timeouts.js";
 import { type Bus, MemoryBus, RedisBus } from "./realtime/bus.js";
 import { ClusterBus } from "./realtime/cluster-bus.js";
 import type { EventLog } from "./realtime/event-log.js";
@@ -34,19 +33,14 @@ export async function startServices(config: Config, logger: Logger, opts: { migr
       databaseUrl = embedded.url;
     }
     if (opts.migrate) await migrateDeploy(databaseUrl);
-    const timeouts = storeTimeouts(config);
-    const db = createDb(databaseUrl, { timeouts });
+    const db = createDb(databaseUrl);
     closers.push(() => db.$disconnect());
-    const sql = createSql(databaseUrl, (err) => logger.warn({ err }, "an idle database connection failed"), {
-      timeouts,
-    });
+    const sql = createSql(databaseUrl, (err) => logger.warn({ err }, "an idle database connection failed"));
     closers.push(() => sql.end());
-    const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL, { timeouts }) : undefined;
+    const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL) : undefined;
     if (replica) closers.push(() => replica.$disconnect());
     const replicaSql = config.DATABASE_REPLICA_URL
-      ? createSql(config.DATABASE_REPLICA_URL, (err) => logger.warn({ err }, "an idle replica connection failed"), {
-          timeouts,
-        })
+      ? createSql(config.DATABASE_REPLICA_URL, (err) => logger.warn({ err }, "an idle replica connection failed"))
       : undefined;
     if (replicaSql) closers.push(() => replicaSql.end());
 

@@ -2,4 +2,4 @@
 // its WebAssembly query compiler.
 import { createDb } from "../../src/lib/prisma.js";
 
-await createDb(process.env.DATABASE_URL as string, { poolSize: 1 }).user.count();
+await createDb(process.env.DATABASE_URL as string, 1).user.count();

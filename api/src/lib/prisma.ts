@@ -1,6 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { poolConfig, type StorePoolOptions } from "./store-timeouts.js";
 
 export type Db = PrismaClient;
 
@@ -9,10 +8,9 @@ export type Db = PrismaClient;
 // answer is better than an error. Longer bounds still end a transaction that is truly stuck.
 const TRANSACTIONS = { maxWait: 15_000, timeout: 30_000 };
 
-export function createDb(databaseUrl: string, opts: StorePoolOptions = {}): Db {
+export function createDb(databaseUrl: string, poolSize = 10): Db {
   return new PrismaClient({
-    // PrismaPg hands this config to its own pg.Pool as is.
-    adapter: new PrismaPg({ connectionString: databaseUrl, ...poolConfig(opts) }),
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
     transactionOptions: TRANSACTIONS,
   });
 }

@@ -3,8 +3,6 @@
 // Everything else stays on Prisma. Timestamps are `timestamp` (no zone) holding UTC wall-clock time, as
 // Prisma writes them, so they are read back as UTC here too.
 import pg from "pg";
-import { poolConfig, type StorePoolOptions } from "./store-timeouts.js";
-import { isStoreUnavailable } from "./store-unavailable.js";
 
 export type Sql = pg.Pool;
 export type SqlClient = pg.PoolClient;
@@ -20,12 +18,8 @@ function typeParser(oid: number, format?: string) {
 
 /** `onIdleError` hears of idle pooled connections that die (a server restart, a dropped database): the pool
  * replaces them; without a listener, pg would throw the error from the pool and end the process. */
-export function createSql(databaseUrl: string, onIdleError: (error: Error) => void, opts: StorePoolOptions = {}): Sql {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    types: { getTypeParser: typeParser },
-    ...poolConfig(opts),
-  });
+export function createSql(databaseUrl: string, onIdleError: (error: Error) => void, poolSize = 10): Sql {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: { getTypeParser: typeParser } });
   pool.on("error", onIdleError);
   return pool;
 }
@@ -37,9 +31,6 @@ export function createSql(databaseUrl: string, onIdleError: (error: Error) => vo
  * terminated) emits 'error' on its client, where the pool no longer listens: unheard, pg throws it and the
  * process ends (the persister did, in the fault runner's PostgreSQL restart). Heard here, the transaction's
  * next statement fails instead, and the dead connection is destroyed rather than returned to the pool.
- * So is one whose statement failed as the store out of reach, without a ROLLBACK: after a query timeout the
- * unanswered statement still holds the connection, and a ROLLBACK would wait behind it for another timeout.
- * Closing the connection rolls the transaction back on the server.
  */
 export async function inTransaction<T>(sql: Sql, fn: (client: SqlClient) => Promise<T>): Promise<T> {
   const client = await sql.connect();
@@ -54,11 +45,7 @@ export async function inTransaction<T>(sql: Sql, fn: (client: SqlClient) => Prom
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    if (isStoreUnavailable(error)) lost ??= error as Error;
-    else
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        lost ??= rollbackError;
-      });
+    await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
     client.off("error", onLost);

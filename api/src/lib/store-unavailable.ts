@@ -1,9 +1,8 @@
 // A request that failed because PostgreSQL could not be reached (restarting, failing over, the network) is
 // not the asker's fault and not a bug: it is answered 503 `unavailable` with a retry hint, never the opaque
 // `internal`, and on a socket it does not end the session. What counts: pg's connection errors (refused,
-// reset, terminated, timed out), its connect and statement timeouts (store-timeouts.ts: a server that hangs),
-// SQLSTATE classes 08 (connection exception) and 57P01–57P03 (the server shutting down or starting), and
-// Prisma's "cannot reach / connection closed" codes.
+// reset, terminated, timed out), SQLSTATE classes 08 (connection exception) and 57P01–57P03 (the server
+// shutting down or starting), and Prisma's "cannot reach / connection closed" codes.
 import { AppError } from "../errors.js";
 
 /** When to try again (details.retryAfterMs and Retry-After): a PostgreSQL restart takes a few seconds. */
@@ -13,7 +12,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
 const SQLSTATES = new Set(["57P01", "57P02", "57P03"]);
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1017"]);
 const PG_MESSAGES =
-  /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is closed)/;
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed)/;
 
 export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 3) return false;

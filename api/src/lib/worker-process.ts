@@ -10,7 +10,6 @@ import { errorHandler } from "../middleware/error-handler/index.js";
 import type { Services } from "../services.js";
 import { startServices } from "../start-services.js";
 import { createLogger } from "./logger.js";
-import { surviveStoreRejections } from "./store-rejections.js";
 
 export interface StartedWorker {
   stop(): Promise<void>;
@@ -44,7 +43,6 @@ async function run(worker: WorkerProcess) {
     );
   }
   const logger = createLogger(config.LOG_LEVEL, config.NODE_ID);
-  surviveStoreRejections(logger);
   const services = await startServices(config, logger, { migrate: false });
   const started = await worker.start(services);
   // The worker's gauges and timings live in this process, not in an API node's: serve them when asked to.

@@ -12,8 +12,8 @@ let admin: Sql;
 
 beforeAll(async () => {
   stack = await createTestStack();
-  sql = createSql(stack.env.DATABASE_URL as string, () => {}, { poolSize: 2 });
-  admin = createSql(stack.env.DATABASE_URL as string, () => {}, { poolSize: 1 });
+  sql = createSql(stack.env.DATABASE_URL as string, () => {}, 2);
+  admin = createSql(stack.env.DATABASE_URL as string, () => {}, 1);
 });
 
 afterAll(async () => {

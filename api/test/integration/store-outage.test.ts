@@ -4,25 +4,57 @@
 // open socket is then answered `unavailable` with details.retryAfterMs (not `internal`), the socket stays
 // open (before, the failed re-read of the asking user closed it as "signed out"), HTTP answers 503
 // `unavailable` with Retry-After; once the relay is back the same send (same clientId) is accepted, once.
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Running } from "../../src/start-services.js";
 import { createChannel, createUser } from "../support/fixtures.js";
 import { ORIGIN } from "../support/http.js";
-import { PgRelay } from "../support/pg-relay.js";
 import { type ApiProcess, startApi } from "../support/processes.js";
 import { sessionToken, TestSocket } from "../support/socket-client.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
+/** A TCP relay to PostgreSQL that can be cut and restored on the same port. */
+class Relay {
+  private server?: net.Server;
+  private readonly open = new Set<net.Socket>();
+  port = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start() {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, this.host);
+      for (const socket of [client, upstream]) {
+        this.open.add(socket);
+        socket.on("close", () => this.open.delete(socket));
+        socket.on("error", () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(this.port, "127.0.0.1", resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  async cut() {
+    const closed = new Promise((resolve) => this.server?.close(resolve));
+    for (const socket of this.open) socket.destroy();
+    await closed;
+  }
+}
+
 let stack: TestStack;
 let services: Running;
 let api: ApiProcess;
-let relay: PgRelay;
+let relay: Relay;
 
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
   services = await stack.open();
   const url = new URL(stack.env.DATABASE_URL as string);
-  relay = new PgRelay(url.hostname, Number(url.port || 5432));
+  relay = new Relay(url.hostname, Number(url.port || 5432));
   await relay.start();
   url.hostname = "127.0.0.1";
   url.port = String(relay.port);
