@@ -68,9 +68,24 @@ describe.runIf(requireWorker(import.meta.filename))("media between three peers",
   });
 
   test("the SFU's own counters agree: producers receive, consumers send, transports carry RTP", async () => {
-    const stats = await n1.request("getStats", { callId, peerId: b.peerId }, {});
-    const send = stats.transports.find((t) => t.direction === "send");
-    const recv = stats.transports.find((t) => t.direction === "recv");
+    const statsOf = (peerId: string) => n1.request("getStats", { callId, peerId }, {});
+    const carried = (stats: Awaited<ReturnType<typeof statsOf>>) => ({
+      send: stats.transports.find((t) => t.direction === "send"),
+      recv: stats.transports.find((t) => t.direction === "recv"),
+    });
+    // B's audio is a few kB a second: the counters pass 10 kB within seconds of the first packet, however
+    // quickly the test before got there (a loaded machine: 8,640 bytes at the first look once).
+    await expect
+      .poll(
+        async () => {
+          const { send, recv } = carried(await statsOf(b.peerId));
+          return Math.min(send?.rtpBytesReceived ?? 0, recv?.rtpBytesSent ?? 0);
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBeGreaterThan(10_000);
+    const stats = await statsOf(b.peerId);
+    const { send, recv } = carried(stats);
     expect(send?.dtlsState).toBe("connected");
     expect(send?.rtpBytesReceived).toBeGreaterThan(10_000);
     expect(recv?.rtpBytesSent).toBeGreaterThan(10_000);
@@ -81,7 +96,7 @@ describe.runIf(requireWorker(import.meta.filename))("media between three peers",
       expect(consumer.paused).toBe(false);
       expect(consumer.bytes, `consumer of ${consumer.kind}`).toBeGreaterThan(1000);
     }
-    const video = await n1.request("getStats", { callId, peerId: a.peerId }, {});
+    const video = await statsOf(a.peerId);
     expect(video.producers.find((p) => p.kind === "video")?.bitrate).toBeGreaterThan(50_000);
   });
 
