@@ -2,22 +2,13 @@
 // (politely or with SIGKILL) at the end.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "sfu/test-support/ports";
 
 const apiDir = path.resolve(import.meta.dirname, "..", "..");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+// Ports outside the range the kernel hands to outgoing connections (see sfu/test/support/ports.ts).
+export { freePort };
 
 /** True while `pid` runs (a zombie, which signal 0 still reaches, counts as gone). */
 export function isAlive(pid: number): boolean {

@@ -1,13 +1,12 @@
 // Starts the real SFU (src/main.ts) as its own process, as production runs it, and finds the mediasoup
 // worker binary it needs. Without a worker the calling test file is skipped with the reason printed.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freeMediaPort, freePort } from "./ports.js";
 
 const SFU_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -36,31 +35,6 @@ export function requireWorker(file: string): boolean {
   const { missing } = workerBin();
   if (missing) console.error(`SKIPPED ${path.basename(file)}: ${missing}`);
   return !missing;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A port free for both TCP and UDP, for the SFU's media (WebRtcServer listens on both). */
-export async function freeMediaPort(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    const udp = createSocket("udp4");
-    const free = await new Promise<boolean>((resolve) => {
-      udp.once("error", () => resolve(false));
-      udp.bind(port, "127.0.0.1", () => resolve(true));
-    });
-    await new Promise<void>((resolve) => (free ? udp.close(() => resolve()) : resolve()));
-    if (free) return port;
-  }
 }
 
 export type SfuProcess = {
