@@ -79,7 +79,20 @@ export class Connection {
       heartbeatMs: this.services.config.SOCKET_HEARTBEAT_MS,
       maxFrameBytes: MAX_FRAME_BYTES,
     });
-    await this.hub.attach(this);
+    // Frames wait for the attach: a reply then comes from a socket the hub knows (its user's control
+    // topic and presence are set up), so a client that has a reply knows its socket is fully open. When
+    // the attach fails (the store out of reach, say), the socket closes before any frame runs; the client
+    // reconnects and sends again (sends carry their clientId).
+    const attached = this.hub.attach(this).then(
+      () => true,
+      (err: unknown) => {
+        this.services.logger[isStoreUnavailable(err) ? "warn" : "error"]({ err }, "socket open failed");
+        this.close(1011, "open failed: connect again"); // RFC 6455: the server hit an unexpected condition
+        return false;
+      },
+    );
+    this.gate = attached.then(() => undefined);
+    if (!(await attached)) return;
     const raw = this.ws;
     raw.on("pong", () => {
       this.alive = true;
