@@ -1,10 +1,14 @@
 // PostgreSQL out of reach under a running API process (lib/store-unavailable.ts). The API reaches the
-// database through a TCP relay this test owns; cutting the relay (listener closed, every connection
-// destroyed) is an outage as the API sees it, without touching the machine's shared PostgreSQL. A send on an
-// open socket is then answered `unavailable` with details.retryAfterMs (not `internal`), the socket stays
-// open (before, the failed re-read of the asking user closed it as "signed out"), HTTP answers 503
-// `unavailable` with Retry-After; once the relay is back the same send (same clientId) is accepted, once.
-import net from "node:net";
+// database through a TCP relay this test owns (sfu/test-support/tcp-proxy); refusing (every relayed
+// connection cut, each new one closed as it opens) is an outage as the API sees it, without touching the
+// machine's shared PostgreSQL. A send on an open socket is then answered `unavailable` with
+// details.retryAfterMs (not `internal`), the socket stays open (before, the failed re-read of the asking
+// user closed it as "signed out"), HTTP answers 503 `unavailable` with Retry-After; once the relay is back
+// the same send (same clientId) is accepted, once.
+//
+// The relay keeps its port while refusing: a closed listener's port could be taken by another test's
+// server meanwhile, which would then never answer PostgreSQL's startup.
+import { type Proxy, startProxy } from "sfu/test-support/tcp-proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Running } from "../../src/start-services.js";
 import { createChannel, createUser } from "../support/fixtures.js";
@@ -13,49 +17,16 @@ import { type ApiProcess, startApi } from "../support/processes.js";
 import { sessionToken, TestSocket } from "../support/socket-client.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
-/** A TCP relay to PostgreSQL that can be cut and restored on the same port. */
-class Relay {
-  private server?: net.Server;
-  private readonly open = new Set<net.Socket>();
-  port = 0;
-
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async start() {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.targetPort, this.host);
-      for (const socket of [client, upstream]) {
-        this.open.add(socket);
-        socket.on("close", () => this.open.delete(socket));
-        socket.on("error", () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(this.port, "127.0.0.1", resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  async cut() {
-    const closed = new Promise((resolve) => this.server?.close(resolve));
-    for (const socket of this.open) socket.destroy();
-    await closed;
-  }
-}
-
 let stack: TestStack;
 let services: Running;
 let api: ApiProcess;
-let relay: Relay;
+let relay: Proxy;
 
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
   services = await stack.open();
   const url = new URL(stack.env.DATABASE_URL as string);
-  relay = new Relay(url.hostname, Number(url.port || 5432));
-  await relay.start();
+  relay = await startProxy(Number(url.port || 5432), url.hostname);
   url.hostname = "127.0.0.1";
   url.port = String(relay.port);
   api = await startApi({ ...stack.env, DATABASE_URL: url.toString(), PUBLIC_ORIGIN: ORIGIN });
@@ -63,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  await relay?.cut().catch(() => {});
+  await relay?.close().catch(() => {});
   await stack?.cleanup();
 });
 
@@ -75,9 +46,16 @@ describe("PostgreSQL out of reach", () => {
     const socket = await TestSocket.connect(api.url, token);
     await socket.okRetrying("sendMessage", { channelId: channel.id, clientId: "before", body: "before" });
 
-    await relay.cut();
+    relay.refuse();
     const during = { channelId: channel.id, clientId: "during", body: "sent during the outage" };
-    const reply = await socket.request("sendMessage", during, 45_000);
+    const reply = await socket.request("sendMessage", during, 45_000).catch((error) => {
+      // What the API warned of meanwhile (the consumers' retries repeat every second: left out).
+      const notable = api
+        .output()
+        .split("\n")
+        .filter((l) => /"level":(40|50|60)/.test(l) && !l.includes("eachBatch"));
+      throw new Error(`${error.message}; the API's warnings and errors:\n${notable.join("\n")}`);
+    });
     expect(reply).toMatchObject({ ok: false, error: { code: "unavailable", details: { retryAfterMs: 2000 } } });
     const http = await fetch(`${api.url}/api/me`, { headers: { cookie: `parley_session=${token}` } });
     expect(http.status).toBe(503);
@@ -85,7 +63,7 @@ describe("PostgreSQL out of reach", () => {
     expect(((await http.json()) as { error: { code: string } }).error.code).toBe("unavailable");
     expect(socket.closeCode).toBeNull();
 
-    await relay.start(); // the same port: the pool reconnects on its next checkout
+    relay.recover(); // the pool reconnects on its next checkout
     const deadline = Date.now() + 30_000;
     let accepted: unknown;
     while (!accepted) {
