@@ -8,7 +8,7 @@
 //
 // The relay keeps its port while refusing: a closed listener's port could be taken by another test's
 // server meanwhile, which would then never answer PostgreSQL's startup.
-import { type Proxy, startProxy } from "sfu/test-support/tcp-proxy";
+import { startProxy, type Proxy as TcpProxy } from "sfu/test-support/tcp-proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Running } from "../../src/start-services.js";
 import { createChannel, createUser } from "../support/fixtures.js";
@@ -20,7 +20,7 @@ import { createTestStack, type TestStack } from "../support/stack.js";
 let stack: TestStack;
 let services: Running;
 let api: ApiProcess;
-let relay: Proxy;
+let relay: TcpProxy;
 
 beforeAll(async () => {
   stack = await createTestStack({ redis: true, kafka: true });
