@@ -312,7 +312,11 @@ it("a file and its thumbnail: members get them; a non-member, a guest outside an
     const left = await storedObjects();
     return keyed.every((k) => !left.includes(k));
   }, "the store to lose the file");
-  expect(await services.db.file.findUnique({ where: { id: file.id } })).toBeNull();
+  // The reaper removes the objects first and the row after them (files/reaper.ts): wait for the row too.
+  await until(
+    async () => (await services.db.file.findUnique({ where: { id: file.id } })) === null,
+    "the file's row to go after its objects",
+  );
   const stored = await services.db.message.findUniqueOrThrow({ where: { id: messageId } });
   expect(stored.attachments).toEqual([]);
   const event = await services.db.channelEvent.findFirstOrThrow({
