@@ -86,8 +86,7 @@ export class Connection {
     const attached = this.hub.attach(this).then(
       () => true,
       (err: unknown) => {
-        this.services.logger[isStoreUnavailable(err) ? "warn" : "error"]({ err }, "socket open failed");
-        this.close(1011, "open failed: connect again"); // RFC 6455: the server hit an unexpected condition
+        this.openFailed(err);
         return false;
       },
     );
@@ -104,6 +103,12 @@ export class Connection {
       raw.ping();
       void this.hub.heartbeat(this);
     }, this.services.config.SOCKET_HEARTBEAT_MS);
+  }
+
+  /** Logs why the socket could not be opened and closes it (the client connects again). */
+  openFailed(err: unknown) {
+    this.services.logger[isStoreUnavailable(err) ? "warn" : "error"]({ err }, "socket open failed");
+    this.close(1011, "open failed: connect again"); // RFC 6455: the server hit an unexpected condition
   }
 
   /**

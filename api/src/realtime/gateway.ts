@@ -61,10 +61,7 @@ export function socketRoutes(services: Services, hub: Hub, upgradeWebSocket: Upg
           }
           connection = new Connection(raw, hub, services, auth, claim);
           takeOverListeners(raw, connection);
-          connection.open().catch((err) => {
-            services.logger.error({ err }, "socket open failed");
-            raw.close(1011, "open failed");
-          });
+          connection.open().catch((err) => connection?.openFailed(err));
         },
         // Only frames node-ws buffered before onOpen arrive here; later ones reach takeOverListeners' own.
         onMessage(event) {
