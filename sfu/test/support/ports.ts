@@ -23,6 +23,7 @@ function testRange(): [number, number] {
   return ephemeralLow > 21_000 ? [20_000, ephemeralLow] : [10_000, 20_000];
 }
 
+const [LOW, HIGH] = testRange();
 const given = new Set<number>();
 
 function tcpFree(port: number): Promise<boolean> {
@@ -44,16 +45,15 @@ function udpFree(port: number): Promise<boolean> {
 }
 
 async function pick(alsoUdp: boolean): Promise<number> {
-  const [low, high] = testRange();
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = low + Math.floor(Math.random() * (high - low));
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
     if (given.has(port)) continue;
     if (!(await tcpFree(port))) continue;
     if (alsoUdp && !(await udpFree(port))) continue;
     given.add(port);
     return port;
   }
-  throw new Error(`no free port found in ${low}–${high} after 200 tries: is something holding that whole range?`);
+  throw new Error(`no free port found in ${LOW}–${HIGH} after 200 tries: is something holding that whole range?`);
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on, outside the range outgoing connections are given. */
