@@ -50,10 +50,7 @@ describe("PostgreSQL out of reach", () => {
     const during = { channelId: channel.id, clientId: "during", body: "sent during the outage" };
     const reply = await socket.request("sendMessage", during, 45_000).catch((error) => {
       // What the API warned of meanwhile (the consumers' retries repeat every second: left out).
-      const notable = api
-        .output()
-        .split("\n")
-        .filter((l) => /"level":(40|50|60)/.test(l) && !l.includes("eachBatch"));
+      const notable = api.loggedAtLeast(40).filter((line) => !line.includes("eachBatch"));
       throw new Error(`${error.message}; the API's warnings and errors:\n${notable.join("\n")}`);
     });
     expect(reply).toMatchObject({ ok: false, error: { code: "unavailable", details: { retryAfterMs: 2000 } } });

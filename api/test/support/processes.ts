@@ -31,6 +31,8 @@ export async function kill9Pid(pid: number): Promise<void> {
 export interface ProcessHandle {
   child: ChildProcess;
   output(): string;
+  /** Its log lines (pino JSON) at `level` or above: 40 warnings, 50 errors, 60 fatal. */
+  loggedAtLeast(level: number): string[];
   /** SIGTERM and wait; SIGKILL if it has not exited in time. */
   stop(): Promise<void>;
   kill9(): Promise<void>;
@@ -58,6 +60,8 @@ function start(
   const handle: ProcessHandle = {
     child,
     output: () => output,
+    loggedAtLeast: (level) =>
+      output.split("\n").filter((line) => Number(/"level":(\d+)/.exec(line)?.[1] ?? 0) >= level),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");

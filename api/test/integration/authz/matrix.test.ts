@@ -49,10 +49,7 @@ beforeAll(async () => {
 // A 5xx fails the test; what the node logged as an error says why (the reply only carries a request id).
 afterEach(({ task }) => {
   if (task.result?.state !== "fail" || !node) return;
-  const errors = node
-    .output()
-    .split("\n")
-    .filter((line) => /"level":(50|60)/.test(line));
+  const errors = node.loggedAtLeast(50);
   if (errors.length > 0) console.error(`the node's errors:\n${errors.slice(-20).join("\n")}`);
 });
 
