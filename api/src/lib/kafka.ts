@@ -1,5 +1,6 @@
 import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import type { Logger } from "pino";
+import { repeatLimiter } from "./repeat-limiter.js";
 
 export interface KafkaClient {
   brokers: string[];
@@ -13,6 +14,9 @@ export interface KafkaClient {
 // failed is never used again (realtime/kafka-writer.ts), so the warning does not apply.
 const LIMITED_RETRIES_WARNING = "Limiting retries for the idempotent producer may invalidate EoS guarantees";
 
+/** A line kafkajs repeats (a consumer retrying a failing batch every second) is logged once in this long. */
+const REPEAT_WINDOW_MS = 30_000;
+
 /** `retries`: how often kafkajs retries (re)connecting and other cluster operations before they fail. */
 export function createKafka(client: KafkaClient, log: Logger, retries = 8): Kafka {
   return new Kafka({
@@ -25,11 +29,17 @@ export function createKafka(client: KafkaClient, log: Logger, retries = 8): Kafk
     // An unanswered request is retried after this long (a reply lost on the way, a broker that hangs).
     requestTimeout: 10_000,
     ...(client.socketFactory ? { socketFactory: client.socketFactory } : {}),
-    logCreator: () => (entry) => {
-      const { message, ...rest } = entry.log;
-      if (message === LIMITED_RETRIES_WARNING) return;
-      if (entry.level <= logLevel.ERROR) log.error({ kafka: rest }, message);
-      else log.warn({ kafka: rest }, message);
+    logCreator: () => {
+      const repeats = repeatLimiter(REPEAT_WINDOW_MS);
+      return (entry) => {
+        const { message, ...rest } = entry.log;
+        if (message === LIMITED_RETRIES_WARNING) return;
+        const passed = repeats.pass(`${entry.namespace} ${message}`);
+        if (!passed) return;
+        const fields = { kafka: rest, ...(passed.heldBack ? { heldBack: passed.heldBack } : {}) };
+        if (entry.level <= logLevel.ERROR) log.error(fields, message);
+        else log.warn(fields, message);
+      };
     },
   });
 }
