@@ -8,6 +8,8 @@ export interface MainThreadTasks {
   wall: number[];
   /** Thread (CPU) milliseconds of each task. */
   cpu: number[];
+  /** Thread milliseconds by trace event name, each event's own (its nested events' taken out): where it went. */
+  selfCpu: Map<string, number>;
 }
 
 interface TraceEvent {
@@ -15,6 +17,7 @@ interface TraceEvent {
   ph: string;
   pid: number;
   tid: number;
+  ts: number;
   dur?: number;
   tdur?: number;
   args?: { name?: string };
@@ -50,5 +53,31 @@ export async function traceMainThread(
   }
   const total = (list: TraceEvent[]) => list.reduce((n, e) => n + (e.dur ?? 0), 0);
   const tasks = [...byThread.values()].sort((a, b) => total(b) - total(a))[0] ?? [];
-  return { wall: tasks.map((e) => (e.dur ?? 0) / 1000), cpu: tasks.map((e) => (e.tdur ?? 0) / 1000) };
+  const main = tasks[0] ? `${tasks[0].pid}:${tasks[0].tid}` : "";
+  const nested = events.filter((e) => e.ph === "X" && e.tdur !== undefined && `${e.pid}:${e.tid}` === main);
+  return {
+    wall: tasks.map((e) => (e.dur ?? 0) / 1000),
+    cpu: tasks.map((e) => (e.tdur ?? 0) / 1000),
+    selfCpu: selfTimes(nested),
+  };
+}
+
+/** Each event's thread time less that of the events directly inside it, summed by name. */
+function selfTimes(events: TraceEvent[]): Map<string, number> {
+  const sorted = [...events].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map<string, number>();
+  const open: TraceEvent[] = [];
+  const add = (e: TraceEvent, ms: number) => self.set(e.name, (self.get(e.name) ?? 0) + ms);
+  for (const e of sorted) {
+    while (open.length > 0) {
+      const top = open[open.length - 1] as TraceEvent;
+      if (e.ts < top.ts + (top.dur ?? 0)) break;
+      open.pop();
+    }
+    const parent = open[open.length - 1];
+    if (parent) add(parent, -(e.tdur ?? 0) / 1000);
+    add(e, (e.tdur ?? 0) / 1000);
+    open.push(e);
+  }
+  return self;
 }

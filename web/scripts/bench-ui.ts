@@ -103,6 +103,8 @@ try {
   } else {
     // Each switch traced: its wall time on the page's clock, and the main thread's CPU time meanwhile.
     const switches = { random: [] as Sample[], general: [] as Sample[] };
+    // Where the main thread's time went, by trace event (Layout, UpdateLayoutTree, FunctionCall…).
+    const spent = { random: new Map<string, number>(), general: new Map<string, number>() };
     for (let i = 0; i < SWITCHES; i++) {
       const [to, last] = i % 2 === 0 ? (["random", small.last] as const) : (["general", big.last] as const);
       let wall = 0;
@@ -110,8 +112,14 @@ try {
         wall = await measureSwitch(page, to, last);
       });
       switches[to].push({ wall, cpu: tasks.cpu.reduce((n, t) => n + t, 0) });
+      for (const [name, ms] of tasks.selfCpu) spent[to].set(name, (spent[to].get(name) ?? 0) + ms);
       // A pause between switches, as a person makes (the read position is reported meanwhile).
       await page.waitForTimeout(300);
+    }
+    for (const to of ["random", "general"] as const) {
+      const top = [...spent[to]].sort((a, b) => b[1] - a[1]).slice(0, 10);
+      const per = (ms: number) => (ms / switches[to].length).toFixed(1);
+      log(`switch to #${to}, CPU per switch by trace event: ${top.map(([n, ms]) => `${n} ${per(ms)}`).join(", ")}`);
     }
     for (const to of ["random", "general"] as const)
       log(
