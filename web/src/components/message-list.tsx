@@ -5,15 +5,51 @@ import { createVirtualizer, type VirtualItem } from "@tanstack/solid-virtual";
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import { shownCallEvents } from "../calls/timeline";
 import { CallTimelineItem } from "../calls/timeline-item";
+import { whenIdle } from "../lib/idle";
 import { useStore } from "../store";
 import { MessageItem } from "./message-item";
 import { createRowBuilder, type Row } from "./message-rows";
 import { PendingItem } from "./pending-item";
 
-// Each channel's measured rows (the virtualizer's snapshot), kept when its list goes and handed back when
-// it is opened again: its rows then start at their real heights and are not measured again on the way in
-// (a row whose height changed since is corrected by the virtualizer's ResizeObserver, as in a live list).
-const measured = new Map<string, VirtualItem[]>();
+// Each channel's measured row heights (the virtualizer's own map of key → size), kept when its list goes
+// and handed back when it is opened again: its rows then start at their real heights and are not measured
+// again on the way in (a row whose height changed since is corrected by the virtualizer's ResizeObserver,
+// as in a live list). The map itself is kept, not takeSnapshot(): that builds an item per row of the
+// 10,000, 6 ms of every switch away from a long channel (bench-ui.ts --profile switch).
+const measured = new Map<string, Map<VirtualItem["key"], number>>();
+
+// Each channel's row builder, kept across visits: opened again unchanged, its rows are not built again.
+const builders = new Map<string, ReturnType<typeof createRowBuilder>>();
+function builderOf(channelId: string) {
+  let builder = builders.get(channelId);
+  if (!builder) {
+    builder = createRowBuilder();
+    builders.set(channelId, builder);
+  }
+  return builder;
+}
+// Each rows array's key → index, made once per array (10,000 entries for a long channel).
+const indexes = new WeakMap<Row[], Map<string, number>>();
+function indexOfRows(rows: Row[]): Map<string, number> {
+  let index = indexes.get(rows);
+  if (!index) {
+    index = new Map(rows.map((r, i) => [r.key, i]));
+    indexes.set(rows, index);
+  }
+  return index;
+}
+
+// The list's size when one was last open: a new list starts with it, so its first render already holds the
+// rows that fill the view, rather than a few for an empty box and the rest once the box is measured.
+let lastRect: { width: number; height: number } | undefined;
+
+/** What the virtualizer reads of its initial measurements: each row's key and size. */
+function asInitialMeasurements(sizes: Map<VirtualItem["key"], number> | undefined): VirtualItem[] {
+  if (!sizes) return [];
+  const items: VirtualItem[] = [];
+  for (const [key, size] of sizes) items.push({ key, size, index: 0, start: 0, end: 0, lane: 0 });
+  return items;
+}
 
 export function MessageList(props: {
   channelId: string;
@@ -26,9 +62,9 @@ export function MessageList(props: {
   const [atEnd, setAtEnd] = createSignal(true);
   const [highlight, setHighlight] = createSignal<string | null>(null);
   let box: HTMLDivElement | undefined;
-  const build = createRowBuilder();
   // The list is made for one channel (the route keys it): read once, as its cleanup runs after the change.
   const channelId = props.channelId;
+  const build = builderOf(channelId);
   // A number, so that opening another channel (which sets its unread start) does not rebuild this list.
   const unreadAfter = createMemo(() => store.unreadFrom(channelId));
   // The rows as a plain array too: the virtualizer asks each row's key and size on every measurement (10,000
@@ -49,14 +85,15 @@ export function MessageList(props: {
     );
     return rowsNow;
   });
-  // The channel's call starts and ends from the oldest message shown on.
+  // The channel's call starts and ends from the oldest message shown on, read once the list is on screen
+  // (a request started in a switch's task cost it ~2 ms).
   createEffect(
     on(
       () => store.messages.view(channelId)[0]?.seq ?? 0,
-      (oldest) => void store.calls.loadTimeline(channelId, oldest > 1 ? oldest - 1 : 0).catch(() => {}),
+      (oldest) => whenIdle(() => void store.calls.loadTimeline(channelId, oldest > 1 ? oldest - 1 : 0).catch(() => {})),
     ),
   );
-  const indexOf = createMemo(() => new Map(rows().map((r, i) => [r.key, i])));
+  const indexOf = createMemo(() => indexOfRows(rows()));
 
   const virtualizer = createVirtualizer<HTMLDivElement, HTMLLIElement>({
     get count() {
@@ -71,7 +108,8 @@ export function MessageList(props: {
     // Open at the newest (the usual place) rather than at the oldest: otherwise the oldest rows are built
     // first, only to be replaced in the next frame. A target or the new-messages line scrolls from there.
     initialOffset: () => (props.target ? 0 : Number.MAX_SAFE_INTEGER),
-    initialMeasurementsCache: measured.get(channelId) ?? [],
+    initialMeasurementsCache: asInitialMeasurements(measured.get(channelId)),
+    ...(lastRect ? { initialRect: lastRect } : {}),
     overscan: 8,
     anchorTo: "end",
     followOnAppend: true,
@@ -88,7 +126,10 @@ export function MessageList(props: {
     toMeasure.clear();
     for (const el of els) if (el.isConnected) virtualizer.measureElement(el);
   }
-  onCleanup(() => measured.set(channelId, virtualizer.takeSnapshot()));
+  onCleanup(() => {
+    measured.set(channelId, virtualizer.itemSizeCache);
+    if (virtualizer.scrollRect) lastRect = virtualizer.scrollRect;
+  });
   const shown = () =>
     virtualizer
       .getVirtualItems()

@@ -54,10 +54,22 @@ const timeOf = (m: MessageView) => {
   return t;
 };
 
-/** A row builder that hands back the same row object for a message whose row would not change. */
+/**
+ * A row builder that hands back the same row object for a message whose row would not change, and the same
+ * rows (the same array) when nothing it is given changed: a channel opened again with its 10,000 loaded
+ * messages unchanged is not walked again.
+ */
 export function createRowBuilder() {
   let cache = new Map<string, Row>();
-  return function build(
+  // What the last rows were built from, and on which day ("Today" and "Yesterday" move at midnight).
+  let last: { given: Parameters<typeof build>; day: string; rows: Row[] } | undefined;
+  return function rowsOf(...given: Parameters<typeof build>): Row[] {
+    const day = new Date().toDateString();
+    if (last?.day === day && given.every((arg, i) => sameArg(arg, last?.given[i]))) return last.rows;
+    last = { given, day, rows: build(...given) };
+    return last.rows;
+  };
+  function build(
     messages: readonly MessageView[],
     pending: Pending[],
     unreadAfter: number,
@@ -114,5 +126,12 @@ export function createRowBuilder() {
     }
     cache = next;
     return rows;
-  };
+  }
+}
+
+/** The same value, or arrays of the same items (the callers filter and sort into new arrays each time). */
+function sameArg(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((item, i) => item === b[i]);
 }

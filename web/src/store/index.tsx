@@ -3,6 +3,7 @@
 import { createContext, createSignal, type JSX, useContext } from "solid-js";
 import { createCalls } from "../calls/store";
 import { FocusReporter } from "../lib/focus";
+import { whenIdle } from "../lib/idle";
 import { showInBrowser } from "../lib/push";
 import { ChatSocket, type EventFrame, SocketError } from "../lib/socket";
 import { api, read } from "../shared/http";
@@ -273,8 +274,12 @@ export function createAppStore() {
     focus.report();
     const channel = channels.byId(channelId);
     if (channel) presence.learn(channel.otherMembers);
-    learnNames(channelId);
-    void pins.load(channelId);
+    // Its names and pins are read again once the channel is on screen and the page is idle: two requests
+    // started in the click's task cost a switch to a cached channel ~6 ms (bench-ui.ts --profile switch).
+    whenIdle(() => {
+      learnNames(channelId);
+      void pins.load(channelId);
+    });
     await messages.load(me(), channelId);
     channels.reached(channelId, messages.lastSeq(channelId));
     scheduleRead(channelId);
