@@ -18,6 +18,9 @@ import { PendingItem } from "./pending-item";
 // 10,000, 6 ms of every switch away from a long channel (bench-ui.ts --profile switch).
 const measured = new Map<string, Map<VirtualItem["key"], number>>();
 
+/** Rows made above and below the view once the list is on screen. */
+const OVERSCAN = 8;
+
 // Each channel's row builder, kept across visits: opened again unchanged, its rows are not built again.
 const builders = new Map<string, ReturnType<typeof createRowBuilder>>();
 function builderOf(channelId: string) {
@@ -58,6 +61,8 @@ export function MessageList(props: {
   onReply: (messageId: string) => void;
 }) {
   const store = useStore();
+  const [settled, setSettled] = createSignal(false);
+  whenIdle(() => setSettled(true));
   const [loadingOlder, setLoadingOlder] = createSignal(false);
   const [atEnd, setAtEnd] = createSignal(true);
   const [highlight, setHighlight] = createSignal<string | null>(null);
@@ -110,7 +115,11 @@ export function MessageList(props: {
     initialOffset: () => (props.target ? 0 : Number.MAX_SAFE_INTEGER),
     initialMeasurementsCache: asInitialMeasurements(measured.get(channelId)),
     ...(lastRect ? { initialRect: lastRect } : {}),
-    overscan: 8,
+    // A switch draws only the rows in view (and one more each way); the rest of the overscan is made once
+    // the page is idle, so that scrolling finds them ready.
+    get overscan() {
+      return settled() ? OVERSCAN : 1;
+    },
     anchorTo: "end",
     followOnAppend: true,
     scrollEndThreshold: 40,
