@@ -2,7 +2,7 @@
 // and receive transports, the producers and consumers, and speaks the call.* frames through the one
 // socket. It writes what there is to show into the call's store; components only read it and call here.
 import type { CallEvent, CallJoined, ClientRequestType, RequestOf, RequestResults } from "api/client";
-import { Device, type types } from "mediasoup-client";
+import type { Device, types } from "mediasoup-client";
 import { produce as mutate, reconcile } from "solid-js/store";
 import { SocketError } from "../lib/socket";
 import { CAMERA_ENCODINGS, getScreen, getTrack, layerForHeight, SCREEN_ENCODINGS } from "./media";
@@ -94,6 +94,8 @@ export class CallController {
         s.peers = Object.fromEntries([...joined.peers, joined.self].map((p) => [p.peerId, p]));
       }),
     );
+    // mediasoup-client (~60 KB gzipped) is loaded with the first call, not with the chat's first paint.
+    const { Device } = await import("mediasoup-client");
     const device = new Device();
     await device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
     await this.request("call.setRtpCapabilities", { rtpCapabilities: device.rtpCapabilities as never });
