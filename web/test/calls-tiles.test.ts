@@ -4,7 +4,7 @@
 // asks for (call.setPreferredLayers), which the SFU then forwards. Judged on both sides: the SFU's own
 // consumer state (call.getStats over the page's socket) and the page's RTCPeerConnection.getStats().
 import path from "node:path";
-import { requireWorker, screenshotWidths } from "api/test-support";
+import { requireWorker, SCREEN_WIDTHS, screenshotWidths } from "api/test-support";
 import type { Page } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { layerForHeight } from "../src/calls/media";
@@ -81,6 +81,14 @@ describe.runIf(requireWorker(import.meta.filename))("received video follows the 
     expect(await videoGrowth(ana.page, 3000), "no video arrives for a hidden tile").toBe(0);
     expect((await inboundByKind(ana.page)).audio, "Ben is still heard").toBeGreaterThan(0);
     await screenshotWidths(ana.page, SCREENS, "call-minimised");
+    // The bar hides none of the channel ("Ana started a call" lay under it at 390 px), wide or narrow.
+    for (const size of SCREEN_WIDTHS) {
+      await ana.page.setViewportSize(size);
+      await expect
+        .poll(() => rowsUnderCallBar(ana.page), { message: `rows under the bar at ${size.width} px` })
+        .toEqual([]);
+    }
+    await ana.page.setViewportSize(SCREEN_WIDTHS[0]);
 
     // The call is opened again: the consumer is resumed and Ben's camera plays.
     await ana.page.getByRole("button", { name: "Open call" }).click();
@@ -153,3 +161,17 @@ describe.runIf(requireWorker(import.meta.filename))("received video follows the 
     );
   }, 300_000);
 });
+
+/** The text of the message list's rows that the minimised call's bar lies over (on the page's screen). */
+function rowsUnderCallBar(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const bar = document.querySelector(".call-mini")?.getBoundingClientRect();
+    if (!bar) throw new Error("no call bar");
+    return [...document.querySelectorAll<HTMLElement>('[data-testid="message-scroller"] li.msg-row')]
+      .filter((row) => {
+        const r = row.getBoundingClientRect();
+        return r.height > 0 && r.top < bar.bottom && r.bottom > bar.top && r.left < bar.right && r.right > bar.left;
+      })
+      .map((row) => row.textContent?.trim() ?? "");
+  });
+}

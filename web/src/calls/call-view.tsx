@@ -52,7 +52,7 @@ export function CallView() {
     <Show
       when={!minimised() || state.phase === "ended"}
       fallback={
-        <section class="call-mini" aria-label="Call">
+        <section class="call-mini" aria-label="Call" ref={reserveSpace}>
           <span>
             In a call in {channelName()} · {tiles.filter((t) => t.source === "camera").length}
           </span>
@@ -206,4 +206,18 @@ function RemoteAudio(props: { track: MediaStreamTrack; userId: string }) {
   });
   // biome-ignore lint/a11y/useMediaCaption: a live call's voices have no caption track to offer
   return <audio ref={el} autoplay data-user-id={props.userId} data-testid="remote-audio" />;
+}
+
+/**
+ * The minimised call's bar lies over the top of the page: the message list starts below it (chat.css reads
+ * --call-mini-space), so it hides none of the channel. The bar wraps to two lines on a phone.
+ */
+function reserveSpace(bar: HTMLElement) {
+  const root = document.documentElement.style;
+  const sized = new ResizeObserver(() => root.setProperty("--call-mini-space", `${bar.offsetHeight + 8}px`));
+  sized.observe(bar);
+  onCleanup(() => {
+    sized.disconnect();
+    root.removeProperty("--call-mini-space");
+  });
 }
