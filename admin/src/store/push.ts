@@ -7,6 +7,7 @@ export function createPushStore() {
   const [settings, setSettings] = createSignal<PushSettings | null>(null);
   const [minutes, setMinutes] = createSignal<PushMinute[]>([]);
   const [error, setError] = createSignal("");
+  let saves = 0;
   const attempt = async (work: () => Promise<void>) => {
     try {
       await work();
@@ -27,10 +28,23 @@ export function createPushStore() {
       attempt(async () => {
         setMinutes((await gateway.pushStats()).minutes);
       }),
-    save: (edit: { enabled?: boolean; previews?: boolean }) =>
-      attempt(async () => {
-        setSettings(await gateway.setPushSettings(edit));
-      }),
+    // A switch shows its new state at once, and only the answer to the latest save is shown: switching two
+    // in a row, the first save's answer (which still holds the second switch's old value) flipped the second
+    // back until its own answer came (seen in push.test under load).
+    save: (edit: { enabled?: boolean; previews?: boolean }) => {
+      const mine = ++saves;
+      setSettings((s) => (s ? { ...s, ...edit } : s));
+      return attempt(async () => {
+        try {
+          const saved = await gateway.setPushSettings(edit);
+          if (mine === saves) setSettings(saved);
+        } catch (e) {
+          // Not saved: show what the server holds, not what was asked.
+          if (mine === saves) setSettings(await gateway.pushSettings().catch(() => settings()));
+          throw e;
+        }
+      });
+    },
   };
 }
 export type PushStore = ReturnType<typeof createPushStore>;
