@@ -19,7 +19,7 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL, config.NODE_ID);
   const services = await startServices(config, logger, { migrate: true });
 
-  const boot = await bootstrapWorkspace(services.db, {
+  const boot = await bootstrapWorkspace(services, {
     adminEmail: config.ADMIN_EMAIL,
     adminPassword: config.ADMIN_PASSWORD,
   });

@@ -58,8 +58,9 @@ export interface SpawnOptions {
   /** Node's default heap limit, as an operator runs it, instead of the suite's 8 GB. */
   defaultHeap?: boolean;
   /** The production bundle (api/dist, scripts/build.ts) under plain node, as an operator runs it, instead
-   * of the sources through tsx. */
-  built?: boolean;
+   * of the sources through tsx; a string names another bundle directory under api/ (an A/B of two builds,
+   * `scripts/build.ts <dir>`). */
+  built?: boolean | string;
 }
 
 /** Each entry's file in the production bundle. */
@@ -72,8 +73,9 @@ const BUILT_ENTRIES: Partial<Record<SpawnOptions["entry"], string>> = {
 /** The node flags and script that run `opts.entry` from sources (tsx) or from the bundle. */
 function entryOf(opts: SpawnOptions): string[] {
   if (!opts.built) return ["--import", "tsx", opts.entry];
-  const file = BUILT_ENTRIES[opts.entry];
-  if (!file) throw new Error(`${opts.entry} has no built bundle`);
+  const entry = BUILT_ENTRIES[opts.entry];
+  if (!entry) throw new Error(`${opts.entry} has no built bundle`);
+  const file = typeof opts.built === "string" ? entry.replace(/^dist\//, `${opts.built}/`) : entry;
   if (!existsSync(path.join(apiDir, file)))
     throw new Error(`api/${file} is missing: build it first (node_modules/.bin/turbo run build --filter=api)`);
   return [file];

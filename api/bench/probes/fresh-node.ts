@@ -3,8 +3,10 @@
 // node of each kind in turn (the order alternates), on the same PostgreSQL database, Redis and Kafka, with
 // the memory scenario's flags (Node's default heap, --inspect to read process.memoryUsage() inside), waits
 // `settle` seconds after ready, reads RSS and threads from /proc and the heap split from the node, stops it.
-// Run: cd api && node --import tsx bench/probes/fresh-node.ts [rounds] [settle seconds]
-// (services up: bash ops/services up; the bundle built: node_modules/.bin/turbo run build --filter=api)
+// Run: cd api && node --import tsx bench/probes/fresh-node.ts [rounds] [settle seconds] [kinds...]
+// (services up: bash ops/services up; the bundle built: node_modules/.bin/turbo run build --filter=api).
+// Kinds default to `tsx bundle`; another bundle directory under api/ is named by itself, e.g. an A/B of two
+// builds: `node --import tsx scripts/build.ts dist-before` on the old commit, then `… 3 15 dist-before dist`.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { Inspector } from "../lib/inspector.js";
@@ -24,19 +26,26 @@ const threadsOf = (pid: number) =>
 const rssOf = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
 
-type Kind = "tsx" | "bundle";
-const rss: Record<Kind, number[]> = { tsx: [], bundle: [] };
+/** "tsx": the sources through tsx; "bundle": api/dist; anything else: that bundle directory under api/. */
+const kinds = process.argv.length > 4 ? process.argv.slice(4) : ["tsx", "bundle"];
+const rss: Record<string, number[]> = Object.fromEntries(kinds.map((kind) => [kind, []]));
+const builtOf = (kind: string) => (kind === "tsx" ? false : kind === "bundle" ? true : kind);
+
+const width = Math.max(6, ...kinds.map((kind) => kind.length));
 
 const stack = await createStack("probe-fresh-node");
 try {
-  console.log("kind   | round | RSS MB | heap used | heap free | external | native+code | threads | load");
+  console.log(
+    `${"kind".padEnd(width)} | round | RSS MB | heap used | heap free | external | native+code | threads | load`,
+  );
   for (let round = 1; round <= rounds; round++) {
-    const order: Kind[] = round % 2 === 1 ? ["tsx", "bundle"] : ["bundle", "tsx"];
+    // The order alternates, so neither kind always starts on the machine the other just left.
+    const order = round % 2 === 1 ? kinds : [...kinds].reverse();
     for (const kind of order) {
       const node = await startApiNode(`fresh-${kind}-${round}`, stack.env, {
         nodeArgs: ["--inspect=127.0.0.1:0"],
         defaultHeap: true,
-        built: kind === "bundle",
+        built: builtOf(kind),
       });
       try {
         await new Promise((r) => setTimeout(r, settleMs));
@@ -44,10 +53,10 @@ try {
         const bytes = rssOf(node.pid);
         const m = await inspector.memory();
         inspector.close();
-        rss[kind].push(bytes);
+        rss[kind]?.push(bytes);
         console.log(
           [
-            kind.padEnd(6),
+            kind.padEnd(width),
             String(round).padStart(5),
             mb(bytes).padStart(6),
             mb(m.heapUsed).padStart(9),
@@ -65,7 +74,7 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   console.log(
-    `median RSS: tsx ${mb(median(rss.tsx))} MB, bundle ${mb(median(rss.bundle))} MB ` +
+    `median RSS: ${kinds.map((kind) => `${kind} ${mb(median(rss[kind] ?? []))} MB`).join(", ")} ` +
       `(${rounds} rounds, ${settleMs / 1000} s after ready; load ${load()} at the end)`,
   );
 } finally {

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../accounts/passwords.js";
 import type { Db } from "../lib/prisma.js";
+import type { Sql } from "../lib/sql.js";
 
 export interface BootstrapResult {
   created: boolean;
@@ -10,11 +11,17 @@ export interface BootstrapResult {
   generatedPassword?: string;
 }
 
+/**
+ * Whether a workspace exists is asked on plain `pg`: on Prisma, the first query of a process loads and
+ * compiles its query compiler (~33 MB of RSS, BENCHMARKS.md §8), which every later start would pay at once
+ * rather than with the first request that needs Prisma. Creating the workspace (once per deployment) stays
+ * on Prisma.
+ */
 export async function bootstrapWorkspace(
-  db: Db,
+  { db, sql }: { db: Db; sql: Sql },
   options: { adminEmail: string; adminPassword?: string | undefined },
 ): Promise<BootstrapResult> {
-  if (await db.workspace.findFirst()) return { created: false };
+  if (await workspaceExists(sql)) return { created: false };
   const generatedPassword = options.adminPassword ? undefined : randomBytes(12).toString("base64url");
   const passwordHash = await hashPassword(options.adminPassword ?? (generatedPassword as string));
   const email = options.adminEmail.toLowerCase();
@@ -45,4 +52,9 @@ async function createFirst(db: Db, email: string, passwordHash: string) {
       },
     });
   });
+}
+
+async function workspaceExists(sql: Sql): Promise<boolean> {
+  const { rowCount } = await sql.query('SELECT 1 FROM "Workspace" LIMIT 1');
+  return (rowCount ?? 0) > 0;
 }

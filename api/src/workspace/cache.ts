@@ -1,7 +1,7 @@
 // Each node's copy of the workspace settings. Read from PostgreSQL on first use, then kept until the bus
 // says they changed (settings.ts publishes after every change) or the bus reconnects (a notice may have
 // been missed meanwhile). A read that overlaps a change is not kept, so a stale row never outlives it.
-import type { Db } from "../lib/prisma.js";
+import type { Sql } from "../lib/sql.js";
 import type { Bus } from "../realtime/bus.js";
 import { readSettings, SETTINGS_TOPIC, type WorkspaceSettings } from "./settings.js";
 
@@ -13,7 +13,7 @@ export class SettingsCache {
   private readonly ready: Promise<void>;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: Sql,
     bus: Bus,
   ) {
     const drop = () => {
@@ -34,7 +34,7 @@ export class SettingsCache {
     if (this.value) return this.value;
     await this.ready;
     const generation = this.generation;
-    const value = await readSettings(this.db);
+    const value = await readSettings(this.sql);
     if (this.live && generation === this.generation) this.value = value;
     return value;
   }
@@ -43,10 +43,10 @@ export class SettingsCache {
 const caches = new WeakMap<object, SettingsCache>();
 
 /** The node's one cache for these services (made on first use). */
-export function workspaceSettings(services: { db: Db; bus: Bus }): SettingsCache {
+export function workspaceSettings(services: { sql: Sql; bus: Bus }): SettingsCache {
   let cache = caches.get(services);
   if (!cache) {
-    cache = new SettingsCache(services.db, services.bus);
+    cache = new SettingsCache(services.sql, services.bus);
     caches.set(services, cache);
   }
   return cache;

@@ -81,7 +81,7 @@ export async function runRetention(
   deps: { db: Db; sql: Sql; kv: Kv; logger: Logger },
   opts: { runner: string; actor?: { id: string; ip: string | undefined } | undefined; now?: Date },
 ): Promise<PurgeOutcome> {
-  const { retentionDays } = await readSettings(deps.db);
+  const { retentionDays } = await readSettings(deps.sql);
   if (retentionDays === null) return { ran: false, reason: "off" };
   const token = `${opts.runner}:${Date.now()}:${Math.random()}`;
   // A run under way already deletes the same messages: this one is not needed (two admins clicking at

@@ -107,7 +107,7 @@ export function settingsRoutes(services: Services) {
   return openApiRouter()
     .openapi(get, async (c) => {
       const [settings, defaultChannels] = await Promise.all([
-        readSettings(services.db),
+        readSettings(services.sql),
         services.db.channel.findMany({
           where: { isDefault: true, archivedAt: null, kind: "public" },
           select: { id: true, name: true },
@@ -121,7 +121,7 @@ export function settingsRoutes(services: Services) {
     })
     .openapi(patch, async (c) => c.json(await doUpdateSettings(services, actorOf(c), c.req.valid("json")), 200))
     .openapi(retention, async (c) => {
-      const { retentionDays } = await readSettings(services.db);
+      const { retentionDays } = await readSettings(services.sql);
       if (retentionDays === null) return c.json({ retentionDays, cutoff: null, expiredMessages: 0 }, 200);
       const now = new Date();
       const cutoff = cutoffFor(retentionDays, now).toISOString();

@@ -4,6 +4,7 @@
 import type { Actor } from "../admin/guard.js";
 import { recordAudit } from "../audit/record.js";
 import type { Db } from "../lib/prisma.js";
+import type { Sql } from "../lib/sql.js";
 import type { Bus } from "../realtime/bus.js";
 
 export const SETTINGS_TOPIC = "workspace:settings";
@@ -27,8 +28,14 @@ export const DEFAULT_SETTINGS: WorkspaceSettings = {
 
 const select = { name: true, icon: true, channelCreators: true, guestsCanStartDms: true, retentionDays: true };
 
-export async function readSettings(db: Db): Promise<WorkspaceSettings> {
-  return (await db.workspace.findFirst({ select, orderBy: { createdAt: "asc" } })) ?? DEFAULT_SETTINGS;
+/** On plain `pg` (a cache miss on every node, the retention job's tick): Prisma's first query of a process
+ * loads its query compiler (~33 MB), which a node should pay only with a route that needs Prisma. */
+export async function readSettings(sql: Sql): Promise<WorkspaceSettings> {
+  const { rows } = await sql.query<WorkspaceSettings>(
+    `SELECT name, icon, "channelCreators"::text AS "channelCreators", "guestsCanStartDms", "retentionDays"
+     FROM "Workspace" ORDER BY "createdAt" LIMIT 1`,
+  );
+  return rows[0] ?? DEFAULT_SETTINGS;
 }
 
 /** Changes what `edit` names; records before and after of the fields that changed; no change records nothing. */
