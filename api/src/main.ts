@@ -84,10 +84,18 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, spreadMs: config.DRAIN_SPREAD_MS }, "draining");
+    // How long each step of the stop took, logged at the end (the memory benchmark reads it).
+    const started = performance.now();
+    const steps: Record<string, number> = {};
+    const step = (name: string) => {
+      steps[name] = Math.round(performance.now() - started - Object.values(steps).reduce((a, b) => a + b, 0));
+    };
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const drained = await realtime.drain(config.DRAIN_SPREAD_MS);
+    step("socketsMs");
     logger.info(drained, "sockets drained");
     await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+    step("httpMs");
     // On Kafka each reader leaves its own group and commits only what it handled, so they stop together
     // (each leave is a broker round trip and a rebalance); on the in-process log the notifier first.
     const readersStopped =
@@ -98,7 +106,10 @@ async function main() {
             await persister?.stop();
           })();
     await Promise.all([reaper.stop(), retention.stop(), readersStopped]);
+    step("readersMs");
     await services.close();
+    step("servicesMs");
+    logger.info({ ...steps, totalMs: Math.round(performance.now() - started) }, "stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
