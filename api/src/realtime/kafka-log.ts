@@ -29,6 +29,11 @@ export interface KafkaLogOptions {
  */
 const READER_RETRIES = Number.MAX_SAFE_INTEGER;
 const CONSUMER_TIMING = {
+  // How long the broker holds a fetch that finds nothing new. A stopping reader waits for its fetch in
+  // flight (kafkajs's fetch manager), so at kafkajs's default of 5 s an idle reader's stop took ~4.5 s of a
+  // node's SIGTERM → exit (BENCHMARKS.md §8). New records end a fetch at once whatever this is, so only an
+  // idle reader's poll rate changes: one fetch a second per broker.
+  maxWaitTimeInMs: 1000,
   sessionTimeout: 6000,
   heartbeatInterval: 1000,
   retry: { retries: READER_RETRIES, initialRetryTime: 100, maxRetryTime: 1000, multiplier: 2, factor: 0.2 },
