@@ -131,7 +131,8 @@ export class Hub {
     socketConnections.set(this.connections.size);
     if (!listeners) return;
     for (const channelId of channelIds) await this.unwatchChannel(connection, channelId);
-    await this.control.remove(userTopic(connection.userId), listeners.control);
+    // Draining, the bus closes with the node: its subscriptions are not undone one by one (fanout.ts).
+    await this.control.remove(userTopic(connection.userId), listeners.control, { keepSubscription: this.draining });
     await this.presence
       ?.disconnected(connection)
       .catch((err) => this.services.logger.warn({ err }, "presence update failed"));
@@ -150,8 +151,8 @@ export class Hub {
     const listeners = this.listeners.get(connection);
     if (!listeners) return;
     await Promise.all([
-      this.channels.remove(channelTopic(channelId), listeners.channel),
-      this.ephemeral.remove(ephemeralTopic(channelId), listeners.ephemeral),
+      this.channels.remove(channelTopic(channelId), listeners.channel, { keepSubscription: this.draining }),
+      this.ephemeral.remove(ephemeralTopic(channelId), listeners.ephemeral, { keepSubscription: this.draining }),
     ]);
   }
 
