@@ -40,7 +40,13 @@ function socketsTheNodeMayOpen(): number {
 /** The node's own account of its stop (main.ts logs "stopped" with each step's ms); NaN when it never got
  * that far (killed). */
 function stopStepsOf(output: string) {
-  const steps = { socketsMs: Number.NaN, httpMs: Number.NaN, readersMs: Number.NaN, servicesMs: Number.NaN };
+  const steps = {
+    socketsMs: Number.NaN,
+    presenceMs: Number.NaN,
+    httpMs: Number.NaN,
+    readersMs: Number.NaN,
+    servicesMs: Number.NaN,
+  };
   for (const line of output.split("\n")) {
     if (!line.includes('"msg":"stopped"')) continue;
     try {
@@ -147,7 +153,8 @@ export async function memoryScenario(ctx: BenchContext): Promise<Partial<Scenari
         metric("node RSS with the sockets", idle / 2 ** 20, "MB"),
         metric(`node stop with ${held} sockets (SIGTERM → exit)`, exitMs / 1000, "s", { atMost: 10 }),
         metric("  until the load processes saw every socket closed", allClosedMs / 1000, "s"),
-        metric("  node: sockets closed (drain, DRAIN_SPREAD_MS included)", steps.socketsMs / 1000, "s"),
+        metric("  node: every socket closed (DRAIN_SPREAD_MS included)", steps.socketsMs / 1000, "s"),
+        metric("  node: presence, calls and heartbeats ended after that", steps.presenceMs / 1000, "s"),
         metric("  node: HTTP server closed after that", steps.httpMs / 1000, "s"),
         metric("  node: log readers, reaper and retention stopped", steps.readersMs / 1000, "s"),
         metric("  node: Redis, Kafka and PostgreSQL clients closed", steps.servicesMs / 1000, "s"),
