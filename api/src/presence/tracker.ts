@@ -141,10 +141,23 @@ export class PresenceTracker implements PresenceHooks {
     this.sliceOf.clear();
     for (const slice of this.slices) slice.clear();
     this.away.clear();
-    const left = this.changes
-      .add(...leaving)
-      .catch((err) => this.services.logger.warn({ err }, "presence shutdown failed"));
-    await Promise.race([left, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
+    const left = this.changes.add(...leaving).then(
+      () => true,
+      (err) => {
+        this.services.logger.warn({ err }, "presence shutdown failed");
+        return true;
+      },
+    );
+    const done = await Promise.race([
+      left,
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_WAIT_MS).unref()),
+    ]);
+    // Those not announced show offline once their entries expire (PRESENCE_TTL_MS), swept by another node.
+    if (!done)
+      this.services.logger.warn(
+        { sockets: leaving.length, waitedMs: SHUTDOWN_WAIT_MS },
+        "presence shutdown: the leaves were not all announced in time",
+      );
   }
 
   /** One renewal pass over every local socket at once (start() spreads the same over ttl/3). */

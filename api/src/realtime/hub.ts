@@ -133,6 +133,11 @@ export class Hub {
     for (const channelId of channelIds) await this.unwatchChannel(connection, channelId);
     // Draining, the bus closes with the node: its subscriptions are not undone one by one (fanout.ts).
     await this.control.remove(userTopic(connection.userId), listeners.control, { keepSubscription: this.draining });
+    // Draining, the socket stays in presence until presence.shutdown() announces all of the node's sockets
+    // as one batch after the last close: one socket at a time, 20,000 leaves fell behind the closes and were
+    // cut off at shutdown's wait (BENCHMARKS.md §8); and a user who reconnects to another node meanwhile is
+    // found online there, so nobody is shown offline and back again.
+    if (this.draining) return;
     await this.presence
       ?.disconnected(connection)
       .catch((err) => this.services.logger.warn({ err }, "presence update failed"));

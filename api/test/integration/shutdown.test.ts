@@ -78,3 +78,46 @@ it("closes sockets with 1012, keeps what it accepted, and exits 0 on SIGTERM", a
   }
   expect(stored).toBe(20);
 }, 90_000);
+
+it("a user who reconnects to another node during the drain is never shown offline; one who does not is", async () => {
+  const [mover, leaver, colleague] = await Promise.all([
+    createUser(services.db),
+    createUser(services.db),
+    createUser(services.db),
+  ]);
+  const channel = await createChannel(services.db, [mover.id, leaver.id, colleague.id]);
+  const watcher = await TestSocket.connect(peer.url, await sessionToken(services.db, colleague.id));
+  await watcher.ok("resume", { positions: {} });
+  const moverToken = await sessionToken(services.db, mover.id);
+  const moving = await TestSocket.connect(api.url, moverToken);
+  await moving.ok("resume", { positions: {} });
+  const leaving = await TestSocket.connect(api.url, await sessionToken(services.db, leaver.id));
+  await leaving.ok("resume", { positions: {} });
+  await waitFor(
+    () =>
+      presenceOf(watcher, mover.id).at(-1)?.status === "online" &&
+      presenceOf(watcher, leaver.id).at(-1)?.status === "online",
+    "both users online",
+  );
+  const seenBefore = presenceOf(watcher, mover.id).length;
+
+  const exited = new Promise<number | null>((resolve) => api.child.once("exit", (code) => resolve(code)));
+  api.child.kill("SIGTERM");
+  // As the web client does on 1012: straight to another node, and resume there.
+  expect(await moving.closed).toBe(CloseCode.restarting);
+  const moved = await TestSocket.connect(peer.url, moverToken);
+  await moved.ok("resume", { positions: {} });
+  expect(await exited).toBe(0);
+  expect(await leaving.closed).toBe(CloseCode.restarting);
+  await waitFor(() => presenceOf(watcher, leaver.id).at(-1)?.status === "offline", "the leaver offline", 15_000);
+  // Announcements of the draining node came before its exit; give the bus a moment to bring any.
+  await new Promise((r) => setTimeout(r, 500));
+  expect(
+    presenceOf(watcher, mover.id)
+      .slice(seenBefore)
+      .map((f) => f.status),
+  ).not.toContain("offline");
+  moved.close();
+  watcher.close();
+  api = await startApi(stack.env);
+}, 90_000);
