@@ -85,7 +85,7 @@ it("a user who reconnects to another node during the drain is never shown offlin
     createUser(services.db),
     createUser(services.db),
   ]);
-  const channel = await createChannel(services.db, [mover.id, leaver.id, colleague.id]);
+  await createChannel(services.db, [mover.id, leaver.id, colleague.id]);
   const watcher = await TestSocket.connect(peer.url, await sessionToken(services.db, colleague.id));
   await watcher.ok("resume", { positions: {} });
   const moverToken = await sessionToken(services.db, mover.id);
