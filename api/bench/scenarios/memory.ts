@@ -57,7 +57,8 @@ function stopStepsOf(output: string) {
 }
 
 export async function memoryScenario(ctx: BenchContext): Promise<Partial<ScenarioResult>> {
-  const requested = Math.min(ctx.quick ? 2000 : 20_000, socketsTheNodeMayOpen());
+  const asked = ctx.quick ? 2000 : 20_000;
+  const requested = Math.min(asked, socketsTheNodeMayOpen());
   const settleMs = ctx.quick ? 5000 : 15_000;
   const idleMs = ctx.quick ? 10_000 : 45_000;
   // At info the node logs how long each step of its stop took (main.ts, "stopped"); nothing per socket.
@@ -91,8 +92,8 @@ export async function memoryScenario(ctx: BenchContext): Promise<Partial<Scenari
     );
     const pool = cluster.loadPool(ctx.workers);
     log("memory", `ramping ${requested} sockets (resume on, so presence and cursors are set up)`);
-    if (requested < (ctx.quick ? 2000 : 20_000))
-      notes.push(`${requested} sockets, not 20,000: the machine's open-file limit allows the node no more.`);
+    if (requested < asked)
+      notes.push(`${requested} sockets, not ${asked}: the machine's open-file limit allows the node no more.`);
     const ramp = await pool.connect(
       api.url,
       users.map((u, i) => ({ token: u.token, group: "member", resume: true, localAddress: sourceAddress(i) })),
@@ -123,8 +124,9 @@ export async function memoryScenario(ctx: BenchContext): Promise<Partial<Scenari
     const exitMs = performance.now() - stopStarted;
     while (Number.isNaN(allClosedMs) && performance.now() - stopStarted < 60_000) await sleep(100);
     clearInterval(watch);
-    const steps = stopStepsOf(api.output());
-    if (api.output().includes("the leaves were not all announced in time"))
+    const output = api.output();
+    const steps = stopStepsOf(output);
+    if (output.includes("the leaves were not all announced in time"))
       notes.push(
         "Presence: the node's shutdown did not announce every user's leave within its wait (presence/tracker.ts); the rest show offline when their entries expire.",
       );

@@ -46,10 +46,10 @@ describe("Fanout", () => {
     const a: string[] = [];
     const listenA = (p: string) => a.push(p);
     await fanout.add("t2", listenA);
-    // A witness on the bus itself: the bus hands each payload to every handler of the topic in one go, so
-    // once the witness has it, the fan-out has had it too.
     await fanout.remove("t2", listenA, { keepSubscription: true });
     expect(await subscribers("t2")).toBe(1);
+    // A witness on the bus itself: the bus hands each payload to every handler of the topic in one go, so
+    // once the witness has it, the fan-out has had it too.
     const witnessed: string[] = [];
     await bus.subscribe("t2", (p) => witnessed.push(p));
     await bus.publish("t2", "nobody hears this");
