@@ -5,7 +5,16 @@
 // in one write, so a batch still costs one round trip per master, not per key.
 // Keys that must live together carry a hash tag (`{…}`): a user's presence keys (presence/announce.ts).
 import type { Cluster } from "ioredis";
-import { chunks, type KvMember, MEMBERS_PER_COMMAND, membersByKey, PIPELINE_COMMANDS, RedisKv } from "./kv.js";
+import {
+  chunks,
+  type KvMember,
+  MEMBERS_PER_COMMAND,
+  membersByKey,
+  PIPELINE_COMMANDS,
+  RedisKv,
+  settling,
+} from "./kv.js";
+import type { Status, StatusEntry } from "./presence-status.js";
 
 export class ClusterKv extends RedisKv {
   constructor(
@@ -47,6 +56,13 @@ export class ClusterKv extends RedisKv {
 
   override async setMany(entries: readonly { key: string; value: string }[], ttlMs: number) {
     await this.inTurns(entries, ({ key, value }) => [this.cluster.set(this.prefix + key, value, "PX", ttlMs)]);
+  }
+
+  override async settleStatuses(entries: readonly StatusEntry[], statusTtlMs: number) {
+    const now = Date.now();
+    const settle = settling(this.cluster);
+    const replies = await this.inTurns(entries, (entry) => [settle(...this.settleArgs(entry, now, statusTtlMs))]);
+    return (replies as [Status, Status][]).map(([status, previous]) => ({ status, previous }));
   }
 
   /** Issues each item's commands, about PIPELINE_COMMANDS per turn; every reply in order. */

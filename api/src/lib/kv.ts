@@ -3,6 +3,7 @@
 import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import { groupBy } from "./group-by.js";
 import { MemoryNodeCounts, type NodeCounts, RedisNodeCounts } from "./node-counts.js";
+import { SETTLE_STATUS_LUA, type Settled, type Status, type StatusEntry, statusFrom } from "./presence-status.js";
 
 /** One member of one expiring set (presence: a connection id in presence:<user>). */
 export interface KvMember {
@@ -30,6 +31,11 @@ export interface Kv {
   liveMembersOf(keys: readonly string[]): Promise<string[][]>;
   getMany(keys: readonly string[]): Promise<(string | null)[]>;
   setMany(entries: readonly { key: string; value: string }[], ttlMs: number): Promise<void>;
+  /**
+   * Presence: for each user, removes the sockets that left, works out its status from what is left and
+   * stores it when it changed (lib/presence-status.ts), each user atomically. In the order of entries.
+   */
+  settleStatuses(entries: readonly StatusEntry[], statusTtlMs: number): Promise<Settled[]>;
   /** Counts kept per node and summed across live ones (socket quotas): lib/node-counts.ts. */
   readonly nodeCounts: NodeCounts;
 }
@@ -50,6 +56,12 @@ export function* chunks<T>(items: readonly T[], size: number) {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
+/** The status script as a command of the client (ioredis sends EVALSHA, loading the script where missing). */
+const SETTLE_COMMAND = "parleySettleStatus";
+export type SettleArgs = [sockets: string, away: string, status: string, now: number, ttlMs: number, ...left: string[]];
+export type SettlingClient = Record<typeof SETTLE_COMMAND, (...args: SettleArgs) => Promise<[Status, Status]>>;
+export const settling = (client: unknown) => (client as SettlingClient)[SETTLE_COMMAND].bind(client);
+
 export class RedisKv implements Kv {
   readonly nodeCounts: NodeCounts;
 
@@ -58,6 +70,12 @@ export class RedisKv implements Kv {
     protected readonly prefix: string,
   ) {
     this.nodeCounts = new RedisNodeCounts(redis, prefix);
+    if (!(SETTLE_COMMAND in redis)) redis.defineCommand(SETTLE_COMMAND, { numberOfKeys: 3, lua: SETTLE_STATUS_LUA });
+  }
+
+  protected settleArgs(entry: StatusEntry, now: number, ttlMs: number): SettleArgs {
+    const p = this.prefix;
+    return [p + entry.sockets, p + entry.away, p + entry.status, now, ttlMs, ...entry.remove];
   }
 
   async popExpiredMembers(key: string) {
@@ -148,6 +166,15 @@ export class RedisKv implements Kv {
       entries,
       (pipeline, { key, value }) => void pipeline.set(this.prefix + key, value, "PX", ttlMs),
     );
+  }
+
+  async settleStatuses(entries: readonly StatusEntry[], statusTtlMs: number) {
+    const now = Date.now();
+    const replies = await this.pipelined(
+      entries,
+      (pipeline, entry) => void settling(pipeline)(...this.settleArgs(entry, now, statusTtlMs)),
+    );
+    return (replies as [Status, Status][]).map(([status, previous]) => ({ status, previous }));
   }
 
   /** Adds each item's commands to pipelines of about PIPELINE_COMMANDS, sent one after another; returns every reply in order. */
@@ -257,5 +284,23 @@ export class MemoryKv implements Kv {
 
   async setMany(entries: readonly { key: string; value: string }[], ttlMs: number) {
     for (const { key, value } of entries) await this.set(key, value, ttlMs);
+  }
+
+  async settleStatuses(entries: readonly StatusEntry[], statusTtlMs: number) {
+    return Promise.all(
+      entries.map(async (entry) => {
+        await this.removeMembers(
+          entry.remove.flatMap((member) => [
+            { key: entry.sockets, member },
+            { key: entry.away, member },
+          ]),
+        );
+        const [live = [], away = []] = await this.liveMembersOf([entry.sockets, entry.away]);
+        const status = statusFrom(live, new Set(away));
+        const previous = ((await this.get(entry.status)) ?? "offline") as Status;
+        if (previous !== status) await this.set(entry.status, status, statusTtlMs);
+        return { status, previous };
+      }),
+    );
   }
 }

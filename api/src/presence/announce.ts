@@ -1,6 +1,8 @@
-// Working out presence from Redis and telling co-members when it changed, for many users at once: a few
-// pipelined Redis round trips, one UPDATE and one SELECT however many users (BENCHMARKS.md finding 8).
+// Working out presence from Redis and telling co-members when it changed, for many users at once: one
+// pipelined command per user (settled inside Redis), one UPDATE and one SELECT however many users
+// (BENCHMARKS.md finding 8 and §8).
 import { groupBy } from "../lib/group-by.js";
+import { statusFrom } from "../lib/presence-status.js";
 import { ephemeralMessages } from "../realtime/ephemeral.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
@@ -13,31 +15,42 @@ export const statusKey = (userId: string) => `presence-status:{${userId}}`;
 
 const STATUS_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Online while any socket is live, away when every live socket said away, offline when none is left. */
+/** Each user's status read from its sets (lib/presence-status.ts), without storing it. */
 export async function statusesOf(kv: Services["kv"], userIds: readonly string[]): Promise<PresenceStatus[]> {
   const sockets = await kv.liveMembersOf(userIds.map(socketsKey));
   const connected = userIds.filter((_, i) => (sockets[i] ?? []).length > 0);
   const away = await kv.liveMembersOf(connected.map(awayKey));
   const awayOf = new Map(connected.map((userId, i) => [userId, new Set(away[i])]));
-  return userIds.map((userId, i) => {
-    const live = sockets[i] ?? [];
-    if (live.length === 0) return "offline";
-    return live.every((id) => awayOf.get(userId)?.has(id)) ? "away" : "online";
-  });
+  return userIds.map((userId, i) => statusFrom(sockets[i] ?? [], awayOf.get(userId) ?? new Set()));
 }
 
-/** Publishes the users whose status differs from the last one announced; returns every user's status. */
-export async function announceChanges(services: Services, userIds: Iterable<string>) {
+/**
+ * Removes the sockets that left (by user), settles each user's status and publishes the users whose status
+ * differs from the last one announced; returns every user's status.
+ */
+export async function announceChanges(
+  services: Services,
+  userIds: Iterable<string>,
+  left: ReadonlyMap<string, readonly string[]> = new Map(),
+) {
   const { kv, sql, bus, logger } = services;
-  const users = [...new Set(userIds)];
+  const users = [...new Set([...userIds, ...left.keys()])];
   const statuses = new Map<string, PresenceStatus>();
   if (users.length === 0) return statuses;
-  const [now, previous] = await Promise.all([statusesOf(kv, users), kv.getMany(users.map(statusKey))]);
+  const settled = await kv.settleStatuses(
+    users.map((userId) => ({
+      sockets: socketsKey(userId),
+      away: awayKey(userId),
+      status: statusKey(userId),
+      remove: left.get(userId) ?? [],
+    })),
+    STATUS_TTL_MS,
+  );
   const changed: string[] = [];
   users.forEach((userId, i) => {
-    const status = now[i] ?? "offline";
+    const { status, previous } = settled[i] ?? { status: "offline", previous: "offline" };
     statuses.set(userId, status);
-    if ((previous[i] ?? "offline") !== status) changed.push(userId);
+    if (previous !== status) changed.push(userId);
   });
   if (changed.length === 0) return statuses;
 
@@ -45,10 +58,6 @@ export async function announceChanges(services: Services, userIds: Iterable<stri
   const offline = changed.filter((userId) => statuses.get(userId) === "offline");
   const [channelsOf] = await Promise.all([
     channelsOfUsers(services, changed),
-    kv.setMany(
-      changed.map((userId) => ({ key: statusKey(userId), value: statuses.get(userId) ?? "offline" })),
-      STATUS_TTL_MS,
-    ),
     offline.length > 0 &&
       sql
         .query(`UPDATE "User" SET "lastSeenAt" = $2::timestamp WHERE id = ANY($1::uuid[])`, [offline, lastSeenAt])

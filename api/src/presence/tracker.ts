@@ -5,6 +5,7 @@
 // starting or stopping) are handled in batches, so 20,000 of them cost a few round trips, not 20,000.
 // Renewal is spread over its period in RENEW_SLICES slices: one pass over 20,000 sockets took ~200 ms of
 // CPU plus the garbage it left, and deliveries queued behind it (BENCHMARKS.md, finding 11).
+import { groupBy } from "../lib/group-by.js";
 import type { Connection } from "../realtime/connection.js";
 import type { PresenceHooks } from "../realtime/hub.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
@@ -171,7 +172,7 @@ export class PresenceTracker implements PresenceHooks {
     await announceChanges(this.services, await kv.popExpiredMembers(ONLINE_INDEX));
   }
 
-  /** Applies a batch in one pipeline of touches and one of removals; then announces the users who joined or left. */
+  /** Applies a batch in one pipeline of touches, then settles (the leaves removed) and announces the users who joined or left. */
   private async apply(changes: Change[]) {
     const last = new Map<string, Change & { kind: "join" | "leave" }>();
     for (const change of changes) if (change.kind !== "renew") last.set(change.socket.id, change);
@@ -182,10 +183,15 @@ export class PresenceTracker implements PresenceHooks {
     const joined = settled.filter((c) => c.kind === "join").map((c) => c.socket);
     for (const socket of joined) touched.set(socket.id, socket);
     const left = settled.filter((c) => c.kind === "leave").map((c) => c.socket);
-    await Promise.all([this.touch([...touched.values()]), this.remove(left)]);
+    await this.touch([...touched.values()]);
     await announceChanges(
       this.services,
       settled.map((c) => c.socket.userId),
+      groupBy(
+        left,
+        (s) => s.userId,
+        (s) => s.id,
+      ),
     );
   }
 
@@ -200,16 +206,6 @@ export class PresenceTracker implements PresenceHooks {
         ...[...users].map((userId) => ({ key: ONLINE_INDEX, member: userId })),
       ],
       this.ttl,
-    );
-  }
-
-  private async remove(sockets: PresenceSocket[]) {
-    if (sockets.length === 0) return;
-    await this.services.kv.removeMembers(
-      sockets.flatMap((s) => [
-        { key: socketsKey(s.userId), member: s.id },
-        { key: awayKey(s.userId), member: s.id },
-      ]),
     );
   }
 }
