@@ -7,12 +7,12 @@ const TICKS_PER_SECOND = 100;
 
 export type Parties = Record<string, number[]>;
 
-function processTicks(pid: string): { ticks: number; comm: string } | null {
+function processTicks(pid: string): { ticks: number; comm: string; ppid: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { ticks: Number(fields[11]) + Number(fields[12]), comm };
+    return { ticks: Number(fields[11]) + Number(fields[12]), comm, ppid: Number(fields[1]) };
   } catch {
     return null;
   }
@@ -32,7 +32,10 @@ function machineTicks() {
   return user + nice + system + irq + softirq + steal;
 }
 
-/** Ticks per party now; processes not listed are classified by name. */
+/**
+ * Ticks per party now; a listed process's children count as its own (an API node with API_PROCESSES > 1:
+ * its workers); processes not listed are classified by name.
+ */
 function snapshot(parties: Parties): Map<string, number> {
   const owned = new Map<number, string>();
   for (const [party, pids] of Object.entries(parties)) for (const pid of pids) owned.set(pid, party);
@@ -41,7 +44,7 @@ function snapshot(parties: Parties): Map<string, number> {
     if (!/^\d+$/.test(entry)) continue;
     const p = processTicks(entry);
     if (!p) continue;
-    let party = owned.get(Number(entry));
+    let party = owned.get(Number(entry)) ?? owned.get(p.ppid);
     if (!party) {
       if (p.comm === "postgres") party = "postgresql";
       else if (p.comm.startsWith("redis-server")) party = "redis";

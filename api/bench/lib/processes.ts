@@ -25,6 +25,20 @@ export function usageOf(pid: number): Usage {
   return { rssBytes: rssKb * 1024, cpuSeconds: ticks / TICKS_PER_SECOND, fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
+/** A process and its children (an API node's workers with API_PROCESSES > 1), from /proc. */
+export function familyOf(pid: number): number[] {
+  const children = readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+  return [pid, ...children];
+}
+
 /** The main thread's profile among those a process wrote (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
 export function mainThreadProfile(dir: string): string | undefined {
   try {

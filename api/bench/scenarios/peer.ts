@@ -8,7 +8,7 @@ import { freePort } from "../../test/support/processes.js";
 import { type BenchContext, Cluster, log } from "../lib/cluster.js";
 import { describeCores } from "../lib/cpu.js";
 import { addAccepted, round, runPhase } from "../lib/phase.js";
-import { type NodeProcess, spawnNode, usageOf } from "../lib/processes.js";
+import { familyOf, type NodeProcess, spawnNode, usageOf } from "../lib/processes.js";
 import { type Metric, metric, type ScenarioResult } from "../lib/report.js";
 import { seedChannels, seedMembers, seedUsers, sourceAddress } from "../lib/seed.js";
 import { checkDelivery } from "../lib/verify.js";
@@ -61,7 +61,9 @@ async function populate(
       })),
     ),
   );
-  const rssBefore = server.pids.reduce((s, pid) => s + usageOf(pid).rssBytes, 0);
+  // The node's workers too, when it runs several processes (`--env API_PROCESSES=2`).
+  const rss = () => server.pids.flatMap(familyOf).reduce((s, pid) => s + usageOf(pid).rssBytes, 0);
+  const rssBefore = rss();
   log("peer", `${side}: connecting ${userCount} sockets`);
   const protocol = side === "peer" ? "socket.io" : "parley";
   const connected = await pool.connect(
@@ -81,7 +83,7 @@ async function populate(
   }));
   // RSS as an operator sees it: no forced GC, after the connect ramp's presence updates settled.
   await new Promise((r) => setTimeout(r, ctx.quick ? 5000 : 15_000));
-  const rssIdle = server.pids.reduce((s, pid) => s + usageOf(pid).rssBytes, 0);
+  const rssIdle = rss();
   return {
     url: server.url,
     channels,
@@ -305,7 +307,12 @@ function rows(samples: Record<string, Sample[]>, sides: Record<Side, Population>
 }
 
 function notes(ctx: BenchContext, rounds: number) {
+  const processes = ctx.env.API_PROCESSES ?? "1";
   return [
+    `Parley's API node: API_PROCESSES=${processes}` +
+      (processes === "1"
+        ? " (one process)."
+        : "; its CPU and RSS are the primary's and its workers' together (the per-core figures of all cores)."),
     `One API node + a standalone persister (Parley) and one Socket.IO process (the peer, bench/peer/server.ts), ` +
       `each with its own ${ctx.quick ? "1,000" : "5,000"} users and ${ctx.quick ? 20 : 200} channels × ${MEMBERS} members, ` +
       `one sender per channel, all connected at once; ${rounds} interleaved round(s) per rate (Parley, then the peer), figures are means.`,
