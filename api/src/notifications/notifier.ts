@@ -5,6 +5,7 @@
 // (rules.ts), one notification per person and channel (plan.ts), then dispatch.ts. Edits and deletions
 // update or withdraw what is shown (changes.ts). One event that cannot be handled is retried alone, then
 // dead-lettered with its reason, and the batch goes on.
+import { Batches } from "../lib/batches.js";
 import { type ChannelEvent, channelEventSchema, type PendingChannelEvent } from "../realtime/channel-events.js";
 import type { LogBatch, LogConsumer, LogRecord } from "../realtime/event-log.js";
 import type { Services } from "../services.js";
@@ -25,6 +26,8 @@ export const MAX_AGE_MS = 30 * 60_000;
 /** How long to wait for the persister to store an event before the batch fails and comes again. */
 const STORE_WAIT_MS = 30_000;
 const ATTEMPTS_PER_EVENT = 3;
+/** How long the partitions' batches are gathered before one is handled (a push is not worth a statement each). */
+const LINGER_MS = 25;
 
 type Stored = { event: ChannelEvent; seq: number };
 
@@ -50,8 +53,17 @@ export class Notifier {
       this.consumer = await log.consume(group, async (batch) => void queue.add(batch));
       return;
     }
-    // It owes nothing after a batch (no dead letters), so the log may commit once it resolves.
-    this.consumer = await log.consume(group, async (batch) => void (await this.handle(batch)));
+    // Kafka hands over one batch per partition; at a few hundred messages a second over 8 partitions that
+    // was ~1.5 messages a batch, each paying its own statements (BENCHMARKS.md §7). The partitions' batches
+    // that arrive while one is handled, or within LINGER_MS, are handled as one (partitions hold disjoint
+    // channels, so no channel's order changes); the wait also lets the persister store them first. A failed
+    // batch fails its partitions' batches, which Kafka hands over again (pushes already sent are not sent
+    // twice: dispatch.ts). It owes nothing after a batch (no dead letters), so the log may commit once it resolves.
+    const together = new Batches<LogRecord[]>(
+      (parts) => this.handle({ partition: -1, records: parts.flat() }),
+      LINGER_MS,
+    );
+    this.consumer = await log.consume(group, async (batch) => void (await together.add(batch.records)));
   }
 
   async stop(): Promise<void> {

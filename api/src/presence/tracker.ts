@@ -5,13 +5,14 @@
 // starting or stopping) are handled in batches, so 20,000 of them cost a few round trips, not 20,000.
 // Renewal is spread over its period in RENEW_SLICES slices: one pass over 20,000 sockets took ~200 ms of
 // CPU plus the garbage it left, and deliveries queued behind it (BENCHMARKS.md, finding 11).
+
+import { Batches } from "../lib/batches.js";
 import { groupBy } from "../lib/group-by.js";
 import type { Connection } from "../realtime/connection.js";
 import type { PresenceHooks } from "../realtime/hub.js";
 import type { PresenceStatus } from "../realtime/protocol.js";
 import type { Services } from "../services.js";
 import { announceChanges, awayKey, ONLINE_INDEX, socketsKey, statusesOf, statusKey } from "./announce.js";
-import { Batches } from "./batches.js";
 
 /** What presence needs of a socket. */
 export type PresenceSocket = Pick<Connection, "id" | "userId">;

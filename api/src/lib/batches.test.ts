@@ -30,3 +30,13 @@ it("rejects the callers of a failed batch only", async () => {
   await expect(batches.add(0)).rejects.toThrow("failed");
   await expect(batches.add(1)).resolves.toBeUndefined();
 });
+
+it("gathers for lingerMs after the first item", async () => {
+  const runs: number[][] = [];
+  const batches = new Batches<number>(async (items) => void runs.push(items), 40);
+  const first = batches.add(1);
+  await new Promise((r) => setTimeout(r, 10));
+  const second = batches.add(2);
+  await Promise.all([first, second]);
+  expect(runs).toEqual([[1, 2]]);
+});
