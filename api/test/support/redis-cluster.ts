@@ -25,8 +25,21 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
+/** Attempts at a start whose free ports another process took between the pick and the start. */
+const START_ATTEMPTS = 3;
+
 export async function startRedisCluster(): Promise<RedisClusterHandle> {
-  const state = mkdtempSync(path.join(os.tmpdir(), "parley-redis-cluster-"));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await pickPorts());
+    } catch (error) {
+      // A port found free may be taken before redis-server binds it (other test files pick ports too).
+      if (attempt >= START_ATTEMPTS || !/is taken/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function pickPorts() {
   const ports: number[] = [];
   const busPorts: number[] = [];
   while (ports.length < 6) {
@@ -35,6 +48,11 @@ export async function startRedisCluster(): Promise<RedisClusterHandle> {
     ports.push(p);
     busPorts.push(b);
   }
+  return { ports, busPorts };
+}
+
+async function startOn({ ports, busPorts }: { ports: number[]; busPorts: number[] }): Promise<RedisClusterHandle> {
+  const state = mkdtempSync(path.join(os.tmpdir(), "parley-redis-cluster-"));
   const env = {
     ...process.env,
     PARLEY_STATE_DIR: state,
