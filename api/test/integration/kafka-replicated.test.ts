@@ -19,7 +19,13 @@ let services: Running;
 let three: ThreeNodes;
 
 beforeAll(async () => {
-  [kafka, redis] = await Promise.all([startKafkaCluster(), startRedisCluster()]);
+  // Both are started at once; when one fails, the other is still kept so afterAll stops it (a failed Redis
+  // start once left a broker of this Kafka cluster running after the run).
+  const [k, r] = await Promise.allSettled([startKafkaCluster(), startRedisCluster()]);
+  if (k.status === "fulfilled") kafka = k.value;
+  if (r.status === "fulfilled") redis = r.value;
+  if (k.status === "rejected") throw k.reason;
+  if (r.status === "rejected") throw r.reason;
   stack = await createTestStack({ redisCluster: redis, kafka: true, kafkaBrokers: kafka.brokers });
   services = await stack.open(); // creates the topics
   three = await startThreeNodes(stack.env);
